@@ -1,0 +1,31 @@
+import Foundation
+
+/// Settings of the conversation pipeline.
+public struct PipelineConfiguration: Sendable, Equatable {
+    /// Longer messages get a polite reply instead of an answer.
+    public var maxInputCharacters: Int
+    public var sessionLimits: SessionLimits
+    /// Time the model (the whole fallback chain) has to answer.
+    public var modelBudget: Duration
+    /// How long a session keeps the resource line after a crisis message.
+    public var crisisCooldown: Duration
+    /// How many earlier questions the safety layer sees, to notice risk building across turns.
+    public var safetyContextTurns: Int
+    public var promptFormat: PromptFormat
+
+    public init(
+        maxInputCharacters: Int = 2000,
+        sessionLimits: SessionLimits = SessionLimits(),
+        modelBudget: Duration = .seconds(12),
+        crisisCooldown: Duration = .seconds(6 * 3600),
+        safetyContextTurns: Int = 3,
+        promptFormat: PromptFormat = .standard
+    ) {
+        self.maxInputCharacters = maxInputCharacters
+        self.sessionLimits = sessionLimits
+        self.modelBudget = modelBudget
+        self.crisisCooldown = crisisCooldown
+        self.safetyContextTurns = safetyContextTurns
+        self.promptFormat = promptFormat
+    }
+}

@@ -1,0 +1,20 @@
+import Foundation
+
+/// Outcomes the pipeline reports, for metrics. Carries no message text and no user identity.
+public enum PipelineEvent: Sendable, Equatable {
+    case replied(channel: ChatChannel, source: Reply.Source, tier: SafetyTier, latency: Duration)
+    case safetyFailed(stage: String)
+    case outputReplaced(reason: String)
+    case storeFailed(operation: String)
+    case crisis(channel: ChatChannel)
+}
+
+public protocol PipelineObserver: Sendable {
+    func record(_ event: PipelineEvent)
+}
+
+/// An observer that ignores everything.
+public struct NoPipelineObserver: PipelineObserver {
+    public init() {}
+    public func record(_ event: PipelineEvent) {}
+}

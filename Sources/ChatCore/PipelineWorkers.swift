@@ -1,0 +1,113 @@
+import Foundation
+import Logging
+
+/// A fixed pool of workers that take entries from the `WorkQueue`, answer them with the pipeline,
+/// deliver the reply through the channel's messenger, mark the inbox entry done and wake any
+/// synchronous waiter. Runs until the queue is closed and drained (graceful shutdown).
+public struct PipelineWorkers: Sendable {
+    public let queue: WorkQueue
+    public let waiters: ReplyWaiters
+    let pipeline: ConversationPipeline
+    let inbox: any Inbox
+    let messengers: [ChatChannel: any Messenger]
+    let concurrency: Int
+    let logger: Logger
+    let onDelivery: @Sendable (ChatChannel, Result<Void, DeliveryError>) -> Void
+
+    public init(
+        queue: WorkQueue,
+        waiters: ReplyWaiters,
+        pipeline: ConversationPipeline,
+        inbox: any Inbox,
+        messengers: [ChatChannel: any Messenger],
+        concurrency: Int = 64,
+        logger: Logger = Logger(label: "heartline.workers"),
+        onDelivery: @escaping @Sendable (ChatChannel, Result<Void, DeliveryError>) -> Void = { _, _ in }
+    ) {
+        self.queue = queue
+        self.waiters = waiters
+        self.pipeline = pipeline
+        self.inbox = inbox
+        self.messengers = messengers
+        self.concurrency = max(1, concurrency)
+        self.logger = logger
+        self.onDelivery = onDelivery
+    }
+
+    /// Queues everything the inbox holds unanswered (after a restart).
+    @discardableResult
+    public func replayPending() async throws -> Int {
+        let entries = try await inbox.pending()
+        for entry in entries {
+            try? await queue.enqueue(entry, force: true)
+        }
+        if !entries.isEmpty { logger.info("replaying unanswered messages", metadata: ["inbox.replayed": "\(entries.count)"]) }
+        return entries.count
+    }
+
+    /// Runs the workers until the queue is closed and empty.
+    public func run() async {
+        await withDiscardingTaskGroup { group in
+            for _ in 0..<concurrency {
+                group.addTask {
+                    while let entry = await queue.next() {
+                        await process(entry)
+                        await queue.finished(entry)
+                    }
+                }
+            }
+        }
+    }
+
+    /// Answers one entry end to end. Never throws.
+    public func process(_ entry: InboxEntry) async {
+        let message = entry.message
+        let messenger = messengers[message.channel]
+        let reply: Reply
+        if let messenger, let interval = messenger.typingInterval {
+            reply = await withTaskGroup(of: Reply?.self) { group in
+                group.addTask {
+                    while !Task.isCancelled {
+                        await messenger.indicateTyping(for: message)
+                        try? await Task.sleep(for: interval)
+                    }
+                    return nil
+                }
+                group.addTask { await pipeline.handle(message, userHash: entry.userHash, entryID: entry.id) }
+                var answer: Reply?
+                while let next = await group.next() {
+                    if let next {
+                        answer = next
+                        group.cancelAll()
+                    }
+                }
+                return answer ?? Reply(body: "", source: .fixed, deliver: false)
+            }
+        } else {
+            reply = await pipeline.handle(message, userHash: entry.userHash, entryID: entry.id)
+        }
+
+        if let messenger, reply.deliver {
+            do {
+                try await messenger.deliver(reply, for: message)
+                onDelivery(message.channel, .success(()))
+            } catch let error as DeliveryError {
+                onDelivery(message.channel, .failure(error))
+                logger.warning(
+                    "delivery failed",
+                    metadata: ["chat.channel": "\(message.channel.rawValue)", "chat.user": "\(entry.userHash.short)", "delivery.error": "\(error)"]
+                )
+            } catch {
+                onDelivery(message.channel, .failure(.exhausted(reason: "unexpected")))
+                logger.warning("delivery failed", metadata: ["chat.channel": "\(message.channel.rawValue)", "error.kind": "\(type(of: error))"])
+            }
+        }
+
+        do {
+            try await inbox.complete(entry.id, reply: reply)
+        } catch {
+            logger.error("could not mark inbox entry done; it may be answered again after a restart", metadata: ["error.kind": "\(type(of: error))"])
+        }
+        waiters.resume(entry.id, with: reply)
+    }
+}

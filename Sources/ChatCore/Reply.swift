@@ -1,0 +1,55 @@
+import Foundation
+
+/// What the pipeline answers. `body` is the answer itself; the disclaimer and resource line are kept
+/// apart so that an API client can show them separately, and `text` joins them for chat platforms.
+public struct Reply: Sendable, Codable, Equatable {
+    public enum Source: String, Sendable, Codable, CaseIterable {
+        /// A fine-tuned or remote completion model.
+        case model
+        /// The embedded retrieval model.
+        case retrieval
+        /// The calm fixed reply used when every model failed or timed out.
+        case fallback
+        /// A crisis reply from the safety layer (the model was not called).
+        case crisis
+        /// A model reply replaced by the output check.
+        case outputReplaced
+        /// A fixed reply: command, greeting, input check, unsupported message, rate limit…
+        case fixed
+        /// The safety layer refused the input (blocklist, abuse, moderation).
+        case blocked
+        /// The safety layer itself failed; a holding reply with hotlines was sent.
+        case failSafe
+    }
+
+    public var body: String
+    public var tier: SafetyTier
+    public var source: Source
+    /// Shown with the first reply of a session.
+    public var disclaimer: String?
+    /// A gentle line with support resources (concern tier, crisis mode).
+    public var resourceLine: String?
+    /// False when nothing should be sent to the user (e.g. an edited message in a group).
+    public var deliver: Bool
+
+    public init(
+        body: String,
+        tier: SafetyTier = .none,
+        source: Source,
+        disclaimer: String? = nil,
+        resourceLine: String? = nil,
+        deliver: Bool = true
+    ) {
+        self.body = body
+        self.tier = tier
+        self.source = source
+        self.disclaimer = disclaimer
+        self.resourceLine = resourceLine
+        self.deliver = deliver
+    }
+
+    /// The whole message for a chat platform: answer, then resources, then the disclaimer.
+    public var text: String {
+        [body, resourceLine, disclaimer].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: "\n\n")
+    }
+}

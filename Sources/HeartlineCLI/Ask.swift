@@ -1,0 +1,61 @@
+import ArgumentParser
+import ChatCore
+import Foundation
+import HeartlineServer
+import Logging
+
+/// `heartline ask "…"`: one question through the same pipeline and model as the service.
+struct Ask: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Ask one question through the pipeline and the configured model, and print the reply."
+    )
+
+    @OptionGroup var common: CommonOptions
+
+    @Argument(help: "The question.")
+    var question: String
+
+    @Option(name: .long, help: "User name for the session (sessions are kept as with the service).")
+    var user: String = "cli"
+
+    @Option(name: .long, help: "Language of fixed replies: zh or en (default: from the text).")
+    var lang: String?
+
+    @Flag(name: .long, help: "Print a JSON object with reply, tier and source.")
+    var json = false
+
+    func run() async throws {
+        let settings = try await common.settings()
+        let logger = LoggingSetup.bootstrap(level: common.logLevel ?? "warning")
+        let dependencies: HeartlineDependencies
+        do {
+            dependencies = try await HeartlineDependencies.live(settings: settings, logger: logger, withInbox: false)
+        } catch {
+            throw ValidationError("cannot start: \(error)")
+        }
+        let pipeline = ConversationPipeline(
+            configuration: settings.pipeline,
+            sessions: dependencies.sessions,
+            model: dependencies.model,
+            safety: dependencies.safety,
+            logger: logger,
+            now: dependencies.now
+        )
+        let message = InboundMessage(
+            channel: .local, userKey: "local:" + user, chatKey: user, platformMessageID: UUID().uuidString,
+            text: question, languageTag: lang, receivedAt: Date()
+        )
+        let reply = await pipeline.handle(message, userHash: dependencies.hasher.hash(message.userKey))
+        await dependencies.close()
+        if json {
+            struct Output: Encodable {
+                var reply: String
+                var tier: String
+                var source: String
+            }
+            print(String(decoding: JSONCoding.encode(Output(reply: reply.text, tier: reply.tier.rawValue, source: reply.source.rawValue)), as: UTF8.self))
+        } else {
+            print(reply.text)
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import HeartlineServer
+import Hummingbird
+import Logging
+import NIOCore
+
+/// `heartline serve`: runs the service until SIGTERM/SIGINT, then drains in-flight work.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the Heartline service (local mode on 127.0.0.1:8080 when nothing is configured)."
+    )
+
+    @OptionGroup var common: CommonOptions
+
+    @Option(name: .long, help: "Address to listen on (default 127.0.0.1).")
+    var host: String?
+
+    @Option(name: .long, help: "Port to listen on (default 8080; 0 picks a free port).")
+    var port: Int?
+
+    func run() async throws {
+        var extra: [String: String] = [:]
+        extra["host"] = host
+        extra["port"] = port.map(String.init)
+        let settings = try await common.settings(extra: extra)
+        let logger = LoggingSetup.bootstrap(level: settings.logLevel)
+        let dependencies: HeartlineDependencies
+        do {
+            dependencies = try await HeartlineDependencies.live(settings: settings, logger: logger)
+        } catch {
+            throw ValidationError("cannot start: \(error)")
+        }
+        let app = buildApplication(settings: settings, dependencies: dependencies, logger: logger) { channel in
+            let port = channel.localAddress?.port ?? settings.http.port
+            Self.printBanner(settings: settings, port: port)
+        }
+        try await app.runService()
+    }
+
+    static func printBanner(settings: HeartlineSettings, port: Int) {
+        let base = "http://\(settings.http.host.contains(":") ? "[\(settings.http.host)]" : settings.http.host):\(port)"
+        var lines = ["Heartline is listening on \(base)"]
+        lines.append("  model: \(settings.model.name.isEmpty ? "embedded retrieval model (starter corpus)" : settings.model.name) · data: \(settings.dataDirectory)")
+        if settings.localChannelEnabled {
+            lines.append("  talk to it:")
+            lines.append("    curl -s \(base)/v1/local/messages -H 'Content-Type: application/json' -d '{\"user\":\"alice\",\"text\":\"最近总是失眠怎么办\"}'")
+        }
+        lines.append("  health: \(base)/healthz · readiness: \(base)/readyz · stop with Ctrl-C")
+        print(lines.joined(separator: "\n"))
+        fflush(nil)
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import ChatCore
+import ModelBackends
+
+/// Every setting of the service, typed and validated. Built once at start by `SettingsLoader` from
+/// the configuration hierarchy (flags > environment > `.env` > config file > defaults).
+public struct HeartlineSettings: Sendable {
+    public struct HTTP: Sendable, Equatable {
+        public var host = "127.0.0.1"
+        public var port = 8080
+        /// Largest request body accepted by the local API (bytes).
+        public var maxBodyBytes = 64 * 1024
+        /// Log one line per request (method, path, status, latency; never bodies).
+        public var accessLog = false
+    }
+
+    public struct Local: Sendable, Equatable {
+        /// Serve `POST /v1/local/messages`. Defaults to on when listening on loopback.
+        public var enabled: Bool?
+        /// When set, the local API requires `Authorization: Bearer <key>`.
+        public var apiKey: String?
+        /// How long the local API waits for a reply before answering 504 (retry with the same id).
+        public var replyTimeout: Duration = .seconds(20)
+    }
+
+    public struct Model: Sendable, Equatable {
+        /// Empty: the embedded retrieval model answers alone.
+        public var name = ""
+        public var baseURL = "https://api.openai.com/v1"
+        public var apiKey: String?
+        public var organization: String?
+        public var chat = false
+        public var systemPrompt: String?
+        public var maxTokens = 400
+        public var temperature = 0.7
+        public var maxRetries = 2
+        public var breakerThreshold = 5
+        public var breakerCoolDown: Duration = .seconds(30)
+    }
+
+    public struct Retrieval: Sendable, Equatable {
+        /// JSONL corpus; nil: the built-in starter corpus.
+        public var corpusPath: String?
+        public var threshold: Float = RetrievalModel.Configuration().threshold
+    }
+
+    public var http = HTTP()
+    public var local = Local()
+    public var dataDirectory = "./.heartline"
+    /// `file` (default) or a `postgres://` URL.
+    public var store = "file"
+    /// Secret for hashing user ids; nil: generated into the data directory.
+    public var hashKey: String?
+    public var model = Model()
+    public var retrieval = Retrieval()
+    public var pipeline = PipelineConfiguration()
+    public var queueCapacity = 10_000
+    public var workers = 64
+    /// How often idle sessions are swept.
+    public var sweepInterval: Duration = .seconds(600)
+    public var logLevel = "info"
+
+    public init() {}
+
+    /// Whether the local API is served, given the explicit setting, the host and the key.
+    public var localChannelEnabled: Bool {
+        if let enabled = local.enabled { return enabled && (isLoopback || local.apiKey != nil) }
+        return isLoopback || local.apiKey != nil
+    }
+
+    public var isLoopback: Bool {
+        ["127.0.0.1", "localhost", "::1"].contains(http.host) || http.host.hasPrefix("127.")
+    }
+}

@@ -1,0 +1,111 @@
+import AsyncHTTPClient
+import ChatCore
+import Foundation
+import Logging
+import NIOCore
+import ModelBackends
+import ServiceLifecycle
+import Storage
+
+/// The outside effects the application is built from. `live` builds the real ones from settings;
+/// tests pass fakes for the remote platforms and models.
+public struct HeartlineDependencies: Sendable {
+    public var hasher: any UserKeyHasher
+    public var sessions: any SessionStore
+    public var inbox: any Inbox
+    /// The whole model chain (never throws in practice; the pipeline copes if it does).
+    public var model: any CompletionModel
+    public var safety: any SafetyFilter
+    public var messengers: [ChatChannel: any Messenger]
+    public var observer: any PipelineObserver
+    public var now: @Sendable () -> Date
+    /// Long-lived services the dependencies need run (e.g. the HTTP client owner).
+    public var services: [any Service]
+    public var readiness: Readiness
+    /// Releases resources when no service group runs them (one-shot commands such as `ask`).
+    public var close: @Sendable () async -> Void
+
+    public init(
+        hasher: any UserKeyHasher,
+        sessions: any SessionStore,
+        inbox: any Inbox,
+        model: any CompletionModel,
+        safety: any SafetyFilter,
+        messengers: [ChatChannel: any Messenger] = [:],
+        observer: any PipelineObserver = NoPipelineObserver(),
+        now: @escaping @Sendable () -> Date = { Date() },
+        services: [any Service] = [],
+        readiness: Readiness = Readiness(),
+        close: @escaping @Sendable () async -> Void = {}
+    ) {
+        self.hasher = hasher
+        self.sessions = sessions
+        self.inbox = inbox
+        self.model = model
+        self.safety = safety
+        self.messengers = messengers
+        self.observer = observer
+        self.now = now
+        self.services = services
+        self.readiness = readiness
+        self.close = close
+    }
+
+    /// Builds the real dependencies: the file store in the data directory, the model chain
+    /// (configured model → retrieval over the corpus → calm fixed reply).
+    /// `withInbox: false` builds what a one-shot command needs (no inbox, so it can run beside a
+    /// server using the same data directory).
+    public static func live(settings: HeartlineSettings, logger: Logger, withInbox: Bool = true) async throws -> HeartlineDependencies {
+        let readiness = Readiness()
+        let key: [UInt8]
+        if let configured = settings.hashKey {
+            key = Array(configured.utf8)
+        } else {
+            key = try HMACUserKeyHasher.loadOrCreateKey(dataDirectory: settings.dataDirectory)
+        }
+        let hasher = HMACUserKeyHasher(key: key)
+        guard settings.store == "file" else {
+            throw SettingsError(problems: ["store: PostgreSQL is not available in this build yet; use `file`"])
+        }
+        let sessions = try FileSessionStore(dataDirectory: settings.dataDirectory, logger: logger.with(label: "heartline.store"))
+        let inbox: any Inbox = withInbox
+            ? try FileInbox(dataDirectory: settings.dataDirectory, hasher: hasher, logger: logger.with(label: "heartline.inbox"))
+            : NoInbox()
+        readiness.set("store", healthy: true)
+
+        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(timeout: .init(connect: .seconds(5))))
+        let model = try ModelFactory.chain(settings: settings, httpClient: httpClient, logger: logger)
+        readiness.set("model", healthy: true)
+
+        return HeartlineDependencies(
+            hasher: hasher,
+            sessions: sessions,
+            inbox: inbox,
+            model: model,
+            safety: BasicSafetyFilter(),
+            services: [HTTPClientService(client: httpClient)],
+            readiness: readiness,
+            close: { try? await httpClient.shutdown() }
+        )
+    }
+}
+
+extension Logger {
+    /// A copy with another label and the same level and metadata.
+    func with(label: String) -> Logger {
+        var copy = Logger(label: label)
+        copy.logLevel = logLevel
+        return copy
+    }
+}
+
+/// An inbox that keeps nothing, for one-shot commands that call the pipeline directly.
+struct NoInbox: Inbox {
+    func record(_ message: InboundMessage, userHash: UserHash) async throws -> InboxRecordResult {
+        throw StoreError.unavailable("this command has no inbox")
+    }
+    func complete(_ id: String, reply: Reply?) async throws {}
+    func pending() async throws -> [InboxEntry] { [] }
+    func reply(for id: String) async throws -> Reply?? { .none }
+    func purge(_ user: UserHash, keeping: String?) async throws {}
+}

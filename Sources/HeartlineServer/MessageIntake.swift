@@ -1,0 +1,106 @@
+import ChatCore
+import Foundation
+import Logging
+
+/// The shared front door for every channel: back-pressure check, durable record with dedupe,
+/// queueing, and (for synchronous channels) waiting for the reply.
+public struct MessageIntake: Sendable {
+    public enum Outcome: Sendable {
+        /// Recorded now; the workers will answer it.
+        case accepted(InboxEntry)
+        /// Seen before and still in progress.
+        case duplicatePending(id: String)
+        /// Seen before and answered (reply kept for API channels).
+        case duplicateDone(id: String, reply: Reply?)
+    }
+
+    public enum Failure: Error, Sendable {
+        case busy
+        case storeUnavailable
+    }
+
+    public let inbox: any Inbox
+    public let queue: WorkQueue
+    public let waiters: ReplyWaiters
+    public let hasher: any UserKeyHasher
+    let logger: Logger
+    let onDuplicate: @Sendable (ChatChannel) -> Void
+
+    public init(
+        inbox: any Inbox, queue: WorkQueue, waiters: ReplyWaiters, hasher: any UserKeyHasher,
+        logger: Logger = Logger(label: "heartline.intake"), onDuplicate: @escaping @Sendable (ChatChannel) -> Void = { _ in }
+    ) {
+        self.inbox = inbox
+        self.queue = queue
+        self.waiters = waiters
+        self.hasher = hasher
+        self.logger = logger
+        self.onDuplicate = onDuplicate
+    }
+
+    /// Records the message durably and queues it. Returns once it is safe to tell the platform the
+    /// message was received.
+    public func submit(_ message: InboundMessage) async throws(Failure) -> Outcome {
+        guard await queue.hasRoom else { throw .busy }
+        let userHash = hasher.hash(message.userKey)
+        let result: InboxRecordResult
+        do {
+            result = try await inbox.record(message, userHash: userHash)
+        } catch {
+            logger.error("inbox unavailable", metadata: ["chat.channel": "\(message.channel.rawValue)", "error": "\(error)"])
+            throw .storeUnavailable
+        }
+        switch result {
+        case .accepted(let entry):
+            do {
+                try await queue.enqueue(entry, force: true)
+            } catch {
+                // Closed for shutdown: the entry is in the inbox and is answered after the restart.
+                logger.notice("queue closed; message kept for the next start", metadata: ["chat.channel": "\(message.channel.rawValue)"])
+            }
+            return .accepted(entry)
+        case .duplicatePending(let id):
+            onDuplicate(message.channel)
+            return .duplicatePending(id: id)
+        case .duplicateDone(let id, let reply):
+            onDuplicate(message.channel)
+            return .duplicateDone(id: id, reply: reply)
+        }
+    }
+
+    /// The outcome of a synchronous submission.
+    public enum SyncResult: Sendable {
+        case reply(Reply, duplicate: Bool)
+        /// No reply within the timeout; the same message id can be retried to get it.
+        case timedOut
+        /// A duplicate of a message answered so long ago that its reply is no longer kept.
+        case answeredBefore
+    }
+
+    /// Submits and waits for the reply (local and mini-program APIs).
+    public func submitAndWait(_ message: InboundMessage, timeout: Duration) async throws(Failure) -> SyncResult {
+        // Register before submitting so a fast reply cannot be missed.
+        let ticket = waiters.register(hasher.inboxID(for: message))
+        let outcome: Outcome
+        do {
+            outcome = try await submit(message)
+        } catch {
+            waiters.release(ticket)
+            throw error
+        }
+        switch outcome {
+        case .accepted:
+            return await waiters.wait(ticket, timeout: timeout).map { .reply($0, duplicate: false) } ?? .timedOut
+        case .duplicateDone(_, let reply):
+            waiters.release(ticket)
+            return reply.map { .reply($0, duplicate: true) } ?? .answeredBefore
+        case .duplicatePending(let id):
+            // It may have completed between the record and now.
+            if case .some(.some(let reply)) = try? await inbox.reply(for: id) {
+                waiters.release(ticket)
+                return .reply(reply, duplicate: true)
+            }
+            return await waiters.wait(ticket, timeout: timeout).map { .reply($0, duplicate: true) } ?? .timedOut
+        }
+    }
+}

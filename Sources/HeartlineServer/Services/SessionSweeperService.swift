@@ -1,0 +1,31 @@
+import ChatCore
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Deletes sessions idle for longer than the TTL, periodically, until graceful shutdown.
+struct SessionSweeperService: Service {
+    let store: any SessionStore
+    let ttl: Duration
+    let interval: Duration
+    let logger: Logger
+    let now: @Sendable () -> Date
+
+    func run() async throws {
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try await Task.sleep(for: interval)
+                await sweepOnce()
+            }
+        }
+    }
+
+    func sweepOnce() async {
+        do {
+            let removed = try await store.sweep(idleSince: now().addingTimeInterval(-ttl.seconds))
+            if removed > 0 { logger.info("expired sessions removed", metadata: ["session.expired": "\(removed)"]) }
+        } catch {
+            logger.error("session sweep failed", metadata: ["error": "\(error)"])
+        }
+    }
+}

@@ -1,0 +1,114 @@
+import ChatCore
+import Foundation
+
+/// One question→answer pair the retrieval model can answer with.
+public struct CorpusPair: Sendable, Equatable, Codable {
+    public var id: String
+    public var prompt: String
+    public var completion: String
+    public var category: String?
+    public var lang: String?
+
+    public init(id: String, prompt: String, completion: String, category: String? = nil, lang: String? = nil) {
+        self.id = id
+        self.prompt = prompt
+        self.completion = completion
+        self.category = category
+        self.lang = lang
+    }
+}
+
+/// Errors reading a corpus file. Messages carry line numbers, never content.
+public enum CorpusError: Error, Sendable, Equatable, CustomStringConvertible {
+    case unreadable(String)
+    case invalidLine(Int, String)
+    case empty
+
+    public var description: String {
+        switch self {
+        case .unreadable(let why): "cannot read corpus: \(why)"
+        case .invalidLine(let line, let why): "corpus line \(line): \(why)"
+        case .empty: "the corpus has no usable question→answer pairs"
+        }
+    }
+}
+
+/// Reads retrieval corpora from JSONL. Accepts `{"prompt","completion"}` lines (extra fields such
+/// as `id`, `category`, `lang` are used when present) and `{"messages":[…]}` lines (each user
+/// message followed by an assistant message becomes a pair). Prompts and completions written in the
+/// `PromptFormat` of a training file are unwrapped (separator, leading space, stop sequence).
+public enum CorpusLoader {
+    private struct Line: Decodable {
+        struct Message: Decodable {
+            var role: String
+            var content: String?
+        }
+        var id: String?
+        var prompt: String?
+        var completion: String?
+        var category: String?
+        var lang: String?
+        var messages: [Message]?
+    }
+
+    public static func load(path: String, format: PromptFormat = .standard) throws -> [CorpusPair] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CorpusError.unreadable("\(path) does not exist or is not readable")
+        }
+        return try parse(data, format: format)
+    }
+
+    public static func parse(_ data: Data, format: PromptFormat = .standard) throws -> [CorpusPair] {
+        guard let text = String(data: data, encoding: .utf8) else { throw CorpusError.unreadable("not valid UTF-8") }
+        let decoder = JSONDecoder()
+        var pairs: [CorpusPair] = []
+        var lineNumber = 0
+        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNumber += 1
+            let line = rawLine.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty { continue }
+            let decoded: Line
+            do {
+                decoded = try decoder.decode(Line.self, from: Data(line.utf8))
+            } catch {
+                throw CorpusError.invalidLine(lineNumber, "not a JSON object with prompt/completion or messages")
+            }
+            if let prompt = decoded.prompt, let completion = decoded.completion {
+                let question = format.normalize(prompt.hasSuffix(format.separator) ? String(prompt.dropLast(format.separator.count)) : prompt)
+                let answer = format.answer(fromCompletion: completion)
+                guard !question.isEmpty, !answer.isEmpty else {
+                    throw CorpusError.invalidLine(lineNumber, "empty prompt or completion")
+                }
+                pairs.append(CorpusPair(id: decoded.id ?? "line-\(lineNumber)", prompt: question, completion: answer, category: decoded.category, lang: decoded.lang))
+            } else if let messages = decoded.messages {
+                var turn = 0
+                for (i, message) in messages.enumerated() where message.role == "user" {
+                    guard i + 1 < messages.count, messages[i + 1].role == "assistant",
+                          let q = message.content, let a = messages[i + 1].content,
+                          !q.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty,
+                          !a.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+                    else { continue }
+                    turn += 1
+                    pairs.append(CorpusPair(
+                        id: (decoded.id ?? "line-\(lineNumber)") + (turn > 1 ? "-\(turn)" : ""),
+                        prompt: format.normalize(q), completion: format.normalize(a),
+                        category: decoded.category, lang: decoded.lang
+                    ))
+                }
+                if turn == 0 { throw CorpusError.invalidLine(lineNumber, "messages without a user→assistant pair") }
+            } else {
+                throw CorpusError.invalidLine(lineNumber, "needs prompt and completion, or messages")
+            }
+        }
+        guard !pairs.isEmpty else { throw CorpusError.empty }
+        return pairs
+    }
+
+    /// The starter corpus shipped with Heartline (written by the project; see docs/starter-corpus.md).
+    public static func starter() throws -> [CorpusPair] {
+        guard let url = Bundle.module.url(forResource: "starter-corpus", withExtension: "jsonl") else {
+            throw CorpusError.unreadable("starter corpus resource missing from the build")
+        }
+        return try load(path: url.path)
+    }
+}

@@ -1,0 +1,3 @@
+import HeartlineCLI
+
+await runHeartline()
