@@ -91,6 +91,44 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Test helper: records messages in a loop until killed (crash test).
+        .executableTarget(
+            name: "InboxCrashHelper",
+            dependencies: ["ChatCore", "Storage"],
+            path: "Tests/Support/InboxCrashHelper",
+            swiftSettings: swiftSettings
+        ),
+
         .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "ChatCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "ModelBackendsTests",
+            dependencies: [
+                "ModelBackends", "ChatCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HeartlineServerTests",
+            dependencies: [
+                "HeartlineServer", "ChatCore", "Storage", "ModelBackends",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["heartline", "InboxCrashHelper", "ChatCore", "Storage"],
+            swiftSettings: swiftSettings
+        ),
     ]
 )

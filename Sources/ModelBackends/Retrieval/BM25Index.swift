@@ -4,7 +4,7 @@ public struct BM25Index: Sendable {
         public var document: Int
         /// Raw BM25 score.
         public var score: Float
-        /// Score divided by the query's best possible score (0…1); comparable across queries.
+        /// Score relative to `referenceScore`, capped at 1; comparable across queries and corpora.
         public var normalized: Float
     }
 
@@ -21,8 +21,9 @@ public struct BM25Index: Sendable {
     private(set) var idf: [Float] = []
     private(set) var documentLengths: [Float] = []
     private(set) var averageLength: Float = 1
-    /// IDF given to query tokens the corpus has never seen (they lower the normalised score).
-    private(set) var unseenIDF: Float = 1
+    /// The median score a corpus question gets when asked verbatim: the scale against which a
+    /// query's best score is judged, so the threshold means the same for any corpus size.
+    private(set) var referenceScore: Float = 1
 
     public var count: Int { documentLengths.count }
 
@@ -52,11 +53,37 @@ public struct BM25Index: Sendable {
             let df = Float(list.count)
             return log(1 + (n - df + 0.5) / (df + 0.5))
         }
-        unseenIDF = log(1 + (n + 0.5) / 0.5)
+        referenceScore = medianSelfScore(of: Array(0..<documents.count), texts: documents)
+    }
+
+    /// The score a document's own text gets against it: what a perfect match looks like.
+    func selfScore(of d: Int, text: String) -> Float {
+        var frequencies: [String: Float] = [:]
+        for token in tokenizer.tokens(text) { frequencies[token, default: 0] += 1 }
+        let norm = k1 * (1 - b + b * documentLengths[d] / averageLength)
+        var score: Float = 0
+        for (token, tf) in frequencies {
+            guard let id = vocabulary[token] else { continue }
+            score += tf / (tf + 1) * 2 * idf[Int(id)] * tf * (k1 + 1) / (tf + norm)
+        }
+        return score
+    }
+
+    /// Median self-score of (a deterministic sample of at most 1,000 of) the given documents.
+    public func medianSelfScore(of documents: [Int], texts: [String]) -> Float {
+        guard !documents.isEmpty else { return 1 }
+        let step = max(1, documents.count / 1000)
+        var scores: [Float] = []
+        for i in stride(from: 0, to: documents.count, by: step) {
+            scores.append(selfScore(of: documents[i], text: texts[documents[i]]))
+        }
+        scores.sort()
+        return max(scores[scores.count / 2], 1e-3)
     }
 
     /// The best `limit` documents for the query, best first. `filter` excludes documents.
-    public func search(_ query: String, limit: Int = 10, filter: ((Int) -> Bool)? = nil) -> [Hit] {
+    public func search(_ query: String, limit: Int = 10, reference: Float? = nil, filter: ((Int) -> Bool)? = nil) -> [Hit] {
+        let reference = reference ?? referenceScore
         let queryTokens = tokenizer.tokens(query)
         guard !queryTokens.isEmpty, count > 0 else { return [] }
         var frequencies: [String: Float] = [:]
@@ -64,15 +91,10 @@ public struct BM25Index: Sendable {
 
         var scores = [Float](repeating: 0, count: count)
         var touched: [Int32] = []
-        var bestPossible: Float = 0
         for (token, qtf) in frequencies {
+            guard let id = vocabulary[token] else { continue }
             let weight = qtf / (qtf + 1) * 2  // saturating query term frequency (1 → 1, 2 → 1.33)
-            guard let id = vocabulary[token] else {
-                bestPossible += unseenIDF * weight * 0.5
-                continue
-            }
             let termIDF = idf[Int(id)]
-            bestPossible += termIDF * weight * (k1 + 1) / (1 + k1 * (1 - b + b * 0.5))
             for posting in postings[Int(id)] {
                 let d = Int(posting.document)
                 let tf = posting.termFrequency
@@ -81,7 +103,6 @@ public struct BM25Index: Sendable {
                 scores[d] += weight * termIDF * tf * (k1 + 1) / (tf + norm)
             }
         }
-        guard bestPossible > 0 else { return [] }
 
         var hits: [Hit] = []
         hits.reserveCapacity(min(touched.count, limit + 1))
@@ -91,7 +112,7 @@ public struct BM25Index: Sendable {
             let score = scores[d]
             guard score > floor || hits.count < limit else { continue }
             if let filter, !filter(d) { continue }
-            let hit = Hit(document: d, score: score, normalized: min(score / bestPossible, 1))
+            let hit = Hit(document: d, score: score, normalized: min(score / reference, 1))
             let position = hits.firstIndex { $0.score < score || ($0.score == score && $0.document > d) } ?? hits.count
             hits.insert(hit, at: position)
             if hits.count > limit { hits.removeLast() }

@@ -6,17 +6,21 @@ import Foundation
 /// when nothing matches well enough. Deterministic for a given question and session.
 public final class RetrievalModel: CompletionModel {
     public struct Configuration: Sendable, Equatable {
-        /// Minimum normalised score (0…1) of the best match; below it the user gets a clarifying reply.
+        /// Minimum score of the best match relative to the corpus's reference score (see
+        /// `BM25Index.referenceScore`); below it the user gets a clarifying reply.
         public var threshold: Float
         /// How many matches are considered when choosing the category and the answer.
         public var candidates: Int
         /// Answers within this fraction of the best score may be used to vary repeated questions.
         public var varietyMargin: Float
+        /// Weight of the category classifier's probability when ranking categories.
+        public var classifierWeight: Float
 
-        public init(threshold: Float = 0.22, candidates: Int = 12, varietyMargin: Float = 0.75) {
+        public init(threshold: Float = 0.1, candidates: Int = 12, varietyMargin: Float = 0.75, classifierWeight: Float = 0.3) {
             self.threshold = threshold
             self.candidates = candidates
             self.varietyMargin = varietyMargin
+            self.classifierWeight = classifierWeight
         }
     }
 
@@ -40,21 +44,39 @@ public final class RetrievalModel: CompletionModel {
     public let pairs: [CorpusPair]
     public let configuration: Configuration
     private let index: BM25Index
+    private let classifier: CategoryClassifier
+    /// Reference score per language: English questions are shorter than Chinese ones, so each is
+    /// judged against questions of its own language.
+    private let references: [String: Float]
 
     public init(pairs: [CorpusPair], name: String = "retrieval", configuration: Configuration = Configuration(), tokenizer: RetrievalTokenizer = RetrievalTokenizer()) {
         self.name = name
         self.pairs = pairs
         self.configuration = configuration
-        self.index = BM25Index(documents: pairs.map(\.prompt), tokenizer: tokenizer)
+        let index = BM25Index(documents: pairs.map(\.prompt), tokenizer: tokenizer)
+        self.index = index
+        var byLanguage: [String: [Int]] = [:]
+        for (d, pair) in pairs.enumerated() { byLanguage[pair.lang ?? Self.language(of: pair.prompt), default: []].append(d) }
+        self.references = byLanguage.mapValues { index.medianSelfScore(of: $0, texts: pairs.map(\.prompt)) }
+        // Answers count half: they carry a topic's vocabulary but were written to the question.
+        let answerWeight = 0.5
+        var examples: [(category: String, text: String, weight: Double)] = []
+        for pair in pairs {
+            guard let category = pair.category else { continue }
+            examples.append((category, pair.prompt, 1))
+            examples.append((category, pair.completion, answerWeight))
+        }
+        self.classifier = CategoryClassifier(examples: examples, tokenizer: tokenizer)
     }
 
     public func rank(_ question: String) -> Ranking {
         let language = Self.language(of: question)
         // Prefer pairs in the user's language; fall back to all pairs if none match.
-        var hits = index.search(question, limit: configuration.candidates) { [pairs] d in
+        let reference = references[language]
+        var hits = index.search(question, limit: configuration.candidates, reference: reference) { [pairs] d in
             pairs[d].lang.map { $0 == language } ?? true
         }
-        if hits.isEmpty { hits = index.search(question, limit: configuration.candidates) }
+        if hits.isEmpty { hits = index.search(question, limit: configuration.candidates, reference: reference) }
         let matches = hits.map { Match(pair: pairs[$0.document], score: $0.score, normalized: $0.normalized) }
         let best = matches.first?.normalized ?? 0
 
@@ -62,11 +84,17 @@ public final class RetrievalModel: CompletionModel {
         // several good matches agree on beats a single lucky word overlap.
         var perCategory: [String: [Float]] = [:]
         for match in matches { perCategory[match.pair.category ?? "", default: []].append(match.normalized) }
-        let categories = perCategory.map { category, scores -> (String, Float) in
+        // Close matches decide; the classifier's view of the whole category breaks near-ties.
+        let classifierWeight = configuration.classifierWeight
+        var combined: [String: Float] = [:]
+        for (category, scores) in perCategory {
             let top = scores.sorted(by: >)
-            let score = top[0] + 0.3 * (top.count > 1 ? top[1] : 0) + 0.15 * (top.count > 2 ? top[2] : 0)
-            return (category, score)
-        }.sorted { $0.1 > $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }
+            combined[category] = top[0] + 0.3 * (top.count > 1 ? top[1] : 0) + 0.15 * (top.count > 2 ? top[2] : 0)
+        }
+        for (category, probability) in classifier.classify(question) {
+            combined[category, default: 0] += classifierWeight * Float(probability)
+        }
+        let categories = combined.map { ($0.key, $0.value) }.sorted { $0.1 > $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }
         return Ranking(matches: matches, categories: categories, best: best, aboveThreshold: best >= configuration.threshold)
     }
 
@@ -75,11 +103,23 @@ public final class RetrievalModel: CompletionModel {
         guard ranking.aboveThreshold, let topCategory = ranking.categories.first?.category else {
             return Completion(text: Self.clarification(request.language), model: name, origin: .retrieval, isClarification: true)
         }
-        let inCategory = ranking.matches.filter { ($0.pair.category ?? "") == topCategory }
-        let bestScore = inCategory.first?.score ?? 0
-        let close = inCategory.filter { $0.score >= bestScore * configuration.varietyMargin }
+        var inCategory = ranking.matches.filter { ($0.pair.category ?? "") == topCategory }
+        if inCategory.isEmpty {
+            // The classifier chose a category none of the closest questions belong to: look for
+            // the best question inside it.
+            inCategory = index.search(request.question, limit: configuration.candidates, reference: references[Self.language(of: request.question)]) { [pairs] d in
+                (pairs[d].category ?? "") == topCategory
+            }
+                .map { Match(pair: pairs[$0.document], score: $0.score, normalized: $0.normalized) }
+        }
+        guard let best = inCategory.first ?? ranking.matches.first else {
+            return Completion(text: Self.clarification(request.language), model: name, origin: .retrieval, isClarification: true)
+        }
+        let close = inCategory.filter { $0.score >= best.score * configuration.varietyMargin }
         // Vary repeated questions: the best answer not given recently in this session.
-        let chosen = close.first { !request.recentAnswerIDs.contains($0.pair.id) } ?? inCategory.first { !request.recentAnswerIDs.contains($0.pair.id) } ?? close[0]
+        let chosen = close.first { !request.recentAnswerIDs.contains($0.pair.id) }
+            ?? inCategory.first { !request.recentAnswerIDs.contains($0.pair.id) }
+            ?? best
         return Completion(
             text: chosen.pair.completion,
             model: name,

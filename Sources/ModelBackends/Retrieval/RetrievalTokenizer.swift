@@ -17,7 +17,12 @@ public struct RetrievalTokenizer: Sendable {
         var out: [String] = []
         out.reserveCapacity(folded.unicodeScalars.count * 2)
         append(folded, to: &out)
-        for expansion in synonyms.expansions(in: folded) { append(expansion, to: &out) }
+        // A topic phrase becomes one feature of its own (`§失眠`), so every wording of the worry
+        // meets on the same token, with its own weight.
+        for expansion in synonyms.expansions(in: folded) {
+            out.append("§" + expansion)
+            if expansion.count >= 2 { append(expansion, to: &out) }
+        }
         return out
     }
 

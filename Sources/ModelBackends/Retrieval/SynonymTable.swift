@@ -69,9 +69,9 @@ public struct SynonymTable: Sendable {
     /// The table used by the embedded model. Each line: canonical term, then everyday wordings.
     public static let standard = SynonymTable(parsing: """
     # sleep
-    失眠: 睡不着, 睡不好, 入睡难, 入睡困难, 翻来覆去, 早醒, 半夜醒, 凌晨醒, 熬夜, 睡眠, 整夜, 失眠, insomnia, can't sleep, cant sleep, sleep
+    失眠: 睡不着, 睡不好, 入睡难, 入睡困难, 翻来覆去, 早醒, 半夜醒, 凌晨醒, 凌晨三点, 熬夜, 睡眠, 整夜, 失眠, 睡着, 安眠, insomnia, can't sleep, cant sleep, sleep, awake, 3am, 4am
     # stress and anxiety
-    压力: 压力, 焦虑, 喘不过气, 压得, 崩溃, 心累, 好累, 扛不住, 紧绷, 内耗, stress, overwhelm, pressure, anxious
+    压力: 压力, 焦虑, 喘不过气, 压得, 崩溃, 心累, 好累, 扛不住, 紧绷, 内耗, 减压, 解压, 放松不下来, ddl, deadline, 赶工, 事情太多, stress, overwhelm, pressure, anxious, burnt out
     # family roles
     父母: 爸妈, 父母, 我妈, 我爸, 妈妈, 爸爸, 母亲, 父亲, 老爸, 老妈, 家里人, 长辈, parents, mom, dad, mum
     配偶: 老公, 老婆, 丈夫, 妻子, 爱人, 媳妇, 另一半, husband, wife, spouse
@@ -82,29 +82,30 @@ public struct SynonymTable: Sendable {
     分手: 分手, 分开了, 被甩, 提分手, 前任, 前男友, 前女友, 复合, ex, broke up, breakup, dumped
     离婚: 离婚, 离了婚, 协议离婚, 抚养权, 离异, divorce
     出轨: 出轨, 劈腿, 外遇, 小三, 背叛, 偷吃, cheat, affair
+    吃醋: 吃醋, 嫉妒, 占有欲, 查手机, jealous
     暗恋: 暗恋, 喜欢一个人, 单恋, 表白, crush
     异地: 异地, 两地, 远距离, long distance
     # work and study
-    工作: 上班, 工作, 职场, 公司, 领导, 老板, 上司, 同事, 加班, 996, 裁员, 辞职, 跳槽, 面试, 找工作, 实习, job, boss, coworker, work
+    工作: 上班, 工作, 职场, 公司, 领导, 老板, 上司, 主管, 同事, 加班, 996, 裁员, 辞职, 跳槽, 面试, 找工作, 实习, 秋招, 春招, 校招, offer, 摸鱼, 模鱼, 绩效, 工资, job, boss, coworker, work, office, manager
     学业: 考试, 考研, 考公, 高考, 中考, 期末, 挂科, 成绩, 学习, 作业, 论文, 毕业, 专业, 学校, 老师, 上学, 读书, exam, study, school, college, grade
     # addiction
-    成瘾: 上瘾, 成瘾, 戒不掉, 停不下来, 刷手机, 玩手机, 刷视频, 短视频, 抖音, 打游戏, 玩游戏, 游戏, 喝酒, 酗酒, 抽烟, 戒烟, 赌, 网购, addicted, addiction, gaming, drinking, phone
+    成瘾: 上瘾, 成瘾, 戒不掉, 停不下来, 刷手机, 玩手机, 刷视频, 短视频, 抖音, 打游戏, 玩游戏, 游戏, 喝酒, 酗酒, 断片, 抽烟, 戒烟, 赌, 网购, 剁手, addicted, addiction, gaming, drinking, phone
     # grief
     离世: 去世, 离世, 走了, 过世, 离开了我们, 病逝, 葬礼, 奶奶走, 爷爷走, 宠物, 猫走了, 狗走了, 流产, 失去, grief, passed away, funeral, lost my
     # self
     自卑: 自卑, 不如别人, 比不上, 没自信, 不自信, 自我否定, 讨好, 看不起自己, 长得丑, 外貌, 容貌, 身材, worthless, not good enough, confidence, ugly
-    迷茫: 迷茫, 意义, 方向, 我是谁, 价值观, 人生目标, 不知道自己想要, lost, purpose, meaning
+    迷茫: 迷茫, 意义, 方向, 我是谁, 价值观, 人生目标, 不知道自己想要, 性格, mbti, 什么样的人, who i am, lost, purpose, meaning
     # adolescence
     青春期: 青春期, 初中, 高中生, 初二, 初三, 高一, 高二, 早恋, 叛逆, 发育, 校园霸凌, 被霸凌, 同桌, 班主任, teen, puberty, bully
     # obsessive
     强迫: 强迫, 反复检查, 反复洗手, 洗手, 检查门, 关没关, 控制不住地想, 停不下来地想, 仪式, 侵入性, 数数, ocd, intrusive, checking
     # sexuality and gender
-    LGBT: 同性恋, 同性, 双性恋, 性取向, 出柜, 跨性别, 拉拉, 男同, 女同, gay, lesbian, bisexual, queer, trans, lgbt, coming out
-    性: 性生活, 性欲, 性冷淡, 第一次, 做爱, 同房, 性方面, 性知识, 性教育, sex, sexual, libido
+    LGBT: 同性恋, 同性, 双性恋, 性取向, 出柜, 跨性别, 拉拉, 男同, 女同, 我和男朋友, 我和女朋友, gay, lesbian, bisexual, queer, trans, lgbt, coming out
+    性: 性生活, 性欲, 性冷淡, 第一次, 做爱, 同房, 性方面, 性知识, 性教育, 时间太短, 早泄, 勃起, 避孕, sex, sexual, libido
     # parenting
     亲子: 叛逆期, 不听话, 写作业, 辅导作业, 顶嘴, 管孩子, 带娃, 育儿, 家长, 当妈, 当爸, 亲子, parenting, toddler, tantrum
     # social
-    人际: 朋友, 室友, 舍友, 同学关系, 人际, 社交, 社恐, 合群, 被孤立, 排挤, 闺蜜, 兄弟, friend, roommate, social, lonely
+    人际: 朋友, 室友, 舍友, 同学关系, 人际, 社交, 社恐, 合群, 被孤立, 排挤, 闺蜜, 兄弟, 冷场, 交朋友, friend, roommate, social, left out
     孤独: 孤独, 孤单, 一个人, 没人陪, 寂寞, alone, loneliness
     愤怒: 生气, 发火, 脾气, 愤怒, 暴躁, 控制不住情绪, angry, anger, temper
     """)

@@ -1,0 +1,9 @@
+import ArgumentParser
+
+/// `heartline eval …`: offline quality measurements.
+struct Eval: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure the quality of the embedded model.",
+        subcommands: [EvalRetrieval.self]
+    )
+}

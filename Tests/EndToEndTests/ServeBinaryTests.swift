@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// The built `heartline` binary, as a newcomer runs it.
+@Suite(.serialized) struct ServeBinaryTests {
+    func startServe(dataDirectory: String, extra: [String] = [], environment: [String: String] = [:]) async throws -> (ChildProcess, Int) {
+        let child = try ChildProcess(Binaries.path("heartline"), ["serve", "--port", "0", "--data-dir", dataDirectory] + extra, environment: environment, directory: dataDirectory)
+        let banner = try #require(await child.waitForLine { $0.hasPrefix("Heartline is listening on ") }, "no banner; stderr: \(child.errors.suffix(5))")
+        let port = try #require(Int(banner.split(separator: ":").last ?? ""))
+        return (child, port)
+    }
+
+    @Test func serveAnswersOnTheLocalChannelAndStopsCleanlyOnSIGTERM() async throws {
+        let directory = temporaryDirectory()
+        let (child, port) = try await startServe(dataDirectory: directory)
+        let base = "http://127.0.0.1:\(port)"
+
+        let (status, reply) = try await postJSON(base + "/v1/local/messages", #"{"user":"alice","text":"最近总是失眠，晚上翻来覆去睡不着","id":"e2e-1"}"#)
+        #expect(status == 200)
+        #expect(reply["source"] as? String == "retrieval")
+        #expect((reply["body"] as? String)?.count ?? 0 >= 80)
+        #expect(reply["disclaimer"] as? String != nil)
+
+        let (again, duplicate) = try await postJSON(base + "/v1/local/messages", #"{"user":"alice","text":"最近总是失眠，晚上翻来覆去睡不着","id":"e2e-1"}"#)
+        #expect(again == 200 && duplicate["duplicate"] as? Bool == true && duplicate["body"] as? String == reply["body"] as? String)
+
+        let (bad, error) = try await postJSON(base + "/v1/local/messages", #"{"user":"alice""#)
+        #expect(bad == 400 && (error["error"] as? [String: Any])?["code"] as? String == "invalid_json")
+
+        child.signal(SIGTERM)
+        #expect(await child.waitForExit() == 0)
+        // Nothing is left unanswered and no message text is in the logs.
+        #expect(!child.errors.joined().contains("翻来覆去"))
+        let sessions = try FileManager.default.contentsOfDirectory(atPath: directory + "/sessions")
+        #expect(sessions.count == 1 && !sessions[0].contains("alice"))
+    }
+
+    @Test func askPrintsOneReply() async throws {
+        let directory = temporaryDirectory()
+        let child = try ChildProcess(Binaries.path("heartline"), ["ask", "我最近总是失眠怎么办", "--data-dir", directory, "--json"], directory: directory)
+        #expect(await child.waitForExit() == 0)
+        let line = try #require(child.output.first)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        #expect(object["source"] as? String == "retrieval")
+        #expect(object["tier"] as? String == "none")
+    }
+
+    @Test func invalidSettingsAreAllListedAtStart() async throws {
+        let directory = temporaryDirectory()
+        let child = try ChildProcess(
+            Binaries.path("heartline"), ["serve", "--data-dir", directory],
+            environment: ["HEARTLINE_PORT": "eighty", "HEARTLINE_LOG_LEVEL": "loud", "HEARTLINE_MODEL_BASE_URL": "ftp://x"], directory: directory
+        )
+        let status = await child.waitForExit()
+        #expect(status != 0 && status != nil)
+        let stderr = child.errors.joined(separator: "\n")
+        #expect(stderr.contains("port") && stderr.contains("log.level") && stderr.contains("model.baseUrl"))
+    }
+
+    @Test func aSecondServerOnTheSameDataDirectoryRefusesToStart() async throws {
+        let directory = temporaryDirectory()
+        let (first, _) = try await startServe(dataDirectory: directory)
+        let second = try ChildProcess(Binaries.path("heartline"), ["serve", "--port", "0", "--data-dir", directory], directory: directory)
+        let status = await second.waitForExit()
+        #expect(status != 0)
+        #expect(second.errors.joined().contains("another Heartline process"))
+        first.signal(SIGTERM)
+        #expect(await first.waitForExit() == 0)
+    }
+}
