@@ -91,6 +91,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // In-process benchmarks (release build): bench/README.md.
+        .executableTarget(
+            name: "HeartlineBench",
+            dependencies: ["ChatCore", "ModelBackends"],
+            path: "bench/Sources/HeartlineBench",
+            swiftSettings: swiftSettings
+        ),
         // Test helper: records messages in a loop until killed (crash test).
         .executableTarget(
             name: "InboxCrashHelper",

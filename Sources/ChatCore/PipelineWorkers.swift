@@ -5,7 +5,7 @@ import Logging
 /// deliver the reply through the channel's messenger, mark the inbox entry done and wake any
 /// synchronous waiter. Runs until the queue is closed and drained (graceful shutdown).
 public struct PipelineWorkers: Sendable {
-    public let queue: WorkQueue
+    public let queue: any WorkSource
     public let waiters: ReplyWaiters
     let pipeline: ConversationPipeline
     let inbox: any Inbox
@@ -15,7 +15,7 @@ public struct PipelineWorkers: Sendable {
     let onDelivery: @Sendable (ChatChannel, Result<Void, DeliveryError>) -> Void
 
     public init(
-        queue: WorkQueue,
+        queue: any WorkSource,
         waiters: ReplyWaiters,
         pipeline: ConversationPipeline,
         inbox: any Inbox,
@@ -39,7 +39,7 @@ public struct PipelineWorkers: Sendable {
     public func replayPending() async throws -> Int {
         let entries = try await inbox.pending()
         for entry in entries {
-            try? await queue.enqueue(entry, force: true)
+            try? await queue.submit(entry)
         }
         if !entries.isEmpty { logger.info("replaying unanswered messages", metadata: ["inbox.replayed": "\(entries.count)"]) }
         return entries.count

@@ -24,11 +24,11 @@ public actor WorkQueue {
     }
 
     /// Entries waiting (not yet taken by a worker).
-    public var depth: Int { queuedIDs.count }
+    public func depth() -> Int { queuedIDs.count }
 
     /// True when a new entry would be accepted now. Checked before recording a message so that a
     /// full service answers 503 without touching the inbox.
-    public var hasRoom: Bool { !closed && queuedIDs.count < capacity }
+    public func hasRoom() -> Bool { !closed && queuedIDs.count < capacity }
 
     /// Adds an entry. `force` skips the capacity check (replay of recorded entries at start, and
     /// entries already admitted by `hasRoom`). An entry already queued is not added twice.

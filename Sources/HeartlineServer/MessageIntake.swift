@@ -20,14 +20,14 @@ public struct MessageIntake: Sendable {
     }
 
     public let inbox: any Inbox
-    public let queue: WorkQueue
+    public let queue: any WorkSource
     public let waiters: ReplyWaiters
     public let hasher: any UserKeyHasher
     let logger: Logger
     let onDuplicate: @Sendable (ChatChannel) -> Void
 
     public init(
-        inbox: any Inbox, queue: WorkQueue, waiters: ReplyWaiters, hasher: any UserKeyHasher,
+        inbox: any Inbox, queue: any WorkSource, waiters: ReplyWaiters, hasher: any UserKeyHasher,
         logger: Logger = Logger(label: "heartline.intake"), onDuplicate: @escaping @Sendable (ChatChannel) -> Void = { _ in }
     ) {
         self.inbox = inbox
@@ -41,7 +41,7 @@ public struct MessageIntake: Sendable {
     /// Records the message durably and queues it. Returns once it is safe to tell the platform the
     /// message was received.
     public func submit(_ message: InboundMessage) async throws(Failure) -> Outcome {
-        guard await queue.hasRoom else { throw .busy }
+        guard await queue.hasRoom() else { throw .busy }
         let userHash = hasher.hash(message.userKey)
         let result: InboxRecordResult
         do {
@@ -53,7 +53,7 @@ public struct MessageIntake: Sendable {
         switch result {
         case .accepted(let entry):
             do {
-                try await queue.enqueue(entry, force: true)
+                try await queue.submit(entry)
             } catch {
                 // Closed for shutdown: the entry is in the inbox and is answered after the restart.
                 logger.notice("queue closed; message kept for the next start", metadata: ["chat.channel": "\(message.channel.rawValue)"])

@@ -17,7 +17,7 @@ import Testing
         #expect(first?.id == "a-0")
         // a is busy, so b comes next even though a has more queued.
         #expect(second?.id == "b-0")
-        #expect(await queue.depth == 2)
+        #expect(await queue.depth() == 2)
         await queue.finished(try #require(first))
         #expect(await queue.next()?.id == "a-1")
     }
@@ -26,13 +26,13 @@ import Testing
         let queue = WorkQueue(capacity: 2)
         try await queue.enqueue(entry("a", 0))
         try await queue.enqueue(entry("b", 0))
-        #expect(await queue.hasRoom == false)
+        #expect(await queue.hasRoom() == false)
         await #expect(throws: WorkQueue.EnqueueError.full) { try await queue.enqueue(entry("c", 0)) }
         try await queue.enqueue(entry("c", 0), force: true)
-        #expect(await queue.depth == 3)
+        #expect(await queue.depth() == 3)
         // The same entry is never queued twice.
         try await queue.enqueue(entry("c", 0), force: true)
-        #expect(await queue.depth == 3)
+        #expect(await queue.depth() == 3)
     }
 
     @Test func closeDrainsThenEnds() async throws {

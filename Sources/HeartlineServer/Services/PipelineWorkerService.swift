@@ -22,7 +22,7 @@ struct PipelineWorkerService: Service {
             group.addTask {
                 try? await gracefulShutdown()
                 readiness.beginDraining()
-                let depth = await workers.queue.depth
+                let depth = await workers.queue.depth()
                 logger.info("draining queued messages before exit", metadata: ["queue.depth": "\(depth)"])
                 await workers.queue.close()
             }

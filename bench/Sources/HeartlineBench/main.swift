@@ -1,0 +1,60 @@
+import ChatCore
+import Foundation
+import ModelBackends
+
+// Benchmarks that need in-process timing (release build):
+//   heartline-bench retrieval [CORPUS.jsonl]   index build time, RSS, query latency percentiles
+// The HTTP benchmarks use wrk against the real binary (bench/*.sh).
+
+func residentMegabytes() -> Double {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+          let kb = Double(line.split(separator: " ").dropFirst().first ?? "")
+    else { return -1 }
+    return kb / 1024
+}
+
+func percentile(_ sorted: [Double], _ p: Double) -> Double {
+    sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
+}
+
+func benchRetrieval(corpusPath: String?) throws {
+    let rssBefore = residentMegabytes()
+    let loadStart = ContinuousClock.now
+    let pairs = try corpusPath.map { try CorpusLoader.load(path: $0) } ?? CorpusLoader.starter()
+    let loaded = ContinuousClock.now
+    let model = RetrievalModel(pairs: pairs, name: "bench")
+    let built = ContinuousClock.now
+    let rssAfter = residentMegabytes()
+
+    // Queries: corpus questions with the second half of the text replaced, plus fixed paraphrases.
+    var queries = ["最近总是失眠怎么办", "和老公吵架冷战好几天了", "考研压力好大学不进去", "刷短视频停不下来", "my boss yells at me every day"]
+    var generator = SystemRandomNumberGenerator()
+    for _ in 0..<2000 {
+        let prompt = pairs[Int.random(in: 0..<pairs.count, using: &generator)].prompt
+        queries.append(String(prompt.prefix(max(4, prompt.count / 2))) + "怎么办")
+    }
+    for q in queries.prefix(50) { _ = model.rank(q) }  // warm up
+    var latencies: [Double] = []
+    for q in queries {
+        let start = ContinuousClock.now
+        let ranking = model.rank(q)
+        latencies.append((ContinuousClock.now - start).seconds * 1000)
+        precondition(ranking.best >= 0)
+    }
+    latencies.sort()
+    print("corpus: \(corpusPath ?? "starter") · \(pairs.count) pairs")
+    print(String(format: "load: %.2f s · index build: %.2f s · RSS after build: %.0f MB (before %.0f MB)",
+                 (loaded - loadStart).seconds, (built - loaded).seconds, rssAfter, rssBefore))
+    print(String(format: "query latency over %d queries: p50 %.3f ms · p90 %.3f ms · p99 %.3f ms · max %.3f ms",
+                 latencies.count, percentile(latencies, 0.5), percentile(latencies, 0.9), percentile(latencies, 0.99), latencies.last ?? 0))
+}
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+switch arguments.first {
+case "retrieval":
+    try benchRetrieval(corpusPath: arguments.dropFirst().first)
+default:
+    print("usage: heartline-bench retrieval [CORPUS.jsonl]")
+    exit(2)
+}
