@@ -16,7 +16,7 @@ public final class RetrievalModel: CompletionModel {
         /// Weight of the category classifier's probability when ranking categories.
         public var classifierWeight: Float
 
-        public init(threshold: Float = 0.1, candidates: Int = 12, varietyMargin: Float = 0.75, classifierWeight: Float = 0.3) {
+        public init(threshold: Float = 0.12, candidates: Int = 12, varietyMargin: Float = 0.75, classifierWeight: Float = 0.3) {
             self.threshold = threshold
             self.candidates = candidates
             self.varietyMargin = varietyMargin
