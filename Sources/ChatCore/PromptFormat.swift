@@ -46,6 +46,11 @@ public struct PromptFormat: Sendable, Codable, Equatable {
     /// Normalises text the same way for training and serving: `\r\n` → `\n`, trimmed, and any
     /// occurrence of the separator or stop sequence removed so user text cannot fake the structure.
     public func normalize(_ text: String) -> String {
+        // Fast path: nothing to replace (no carriage return and no marker characters).
+        let markerScalars = Set((separator + stopSequence).unicodeScalars.filter { !$0.properties.isWhitespace })
+        if !text.unicodeScalars.contains(where: { $0 == "\r" || markerScalars.contains($0) }) {
+            return text.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
         var t = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
         for marker in [separator, stopSequence] where !marker.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             t = t.replacingOccurrences(of: marker, with: " ")

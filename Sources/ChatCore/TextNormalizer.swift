@@ -5,6 +5,8 @@ import Foundation
 /// to Simplified, so that `自殺`, `ＳＬＥＥＰ` and `睡不著` match their usual forms.
 public enum TextNormalizer {
     public static func fold(_ text: String) -> String {
+        // Fast path: text that needs no change is returned as is (most stored corpus text).
+        if !text.unicodeScalars.contains(where: needsFolding) { return text }
         var out = String.UnicodeScalarView()
         out.reserveCapacity(text.unicodeScalars.count)
         for scalar in text.unicodeScalars {
@@ -20,7 +22,7 @@ public enum TextNormalizer {
                 out.append(Unicode.Scalar(v + 0x20)!)
             default:
                 if v < 0x20, v != 0x0A, v != 0x09 { out.append(" "); continue }
-                if let simplified = traditionalToSimplified[scalar] {
+                if let simplified = simplified(scalar) {
                     out.append(simplified)
                 } else if v >= 0x80, v < 0x2E80, scalar.properties.isUppercase {
                     out.append(contentsOf: String(scalar).lowercased().unicodeScalars)
@@ -31,6 +33,35 @@ public enum TextNormalizer {
         }
         return String(out)
     }
+
+    @inline(__always)
+    private static func needsFolding(_ scalar: Unicode.Scalar) -> Bool {
+        let v = scalar.value
+        if v < 0x80 { return (v >= 0x41 && v <= 0x5A) || (v < 0x20 && v != 0x0A && v != 0x09) }
+        if v >= 0x4E00, v <= 0x9FFF { return simplifiedTable[Int(v - 0x4E00)] != 0 }
+        if v < 0x2E80 { return v == 0x00AD || scalar.properties.isUppercase || (0x200B...0x2064).contains(v) }
+        return v == 0x3000 || v == 0xFEFF || (0xFF01...0xFF5E).contains(v) || traditionalToSimplified[scalar] != nil
+    }
+
+    /// The Simplified form of a Traditional character, if it is one we map.
+    @inline(__always)
+    public static func simplified(_ scalar: Unicode.Scalar) -> Unicode.Scalar? {
+        let v = scalar.value
+        if v >= 0x4E00, v <= 0x9FFF {
+            let mapped = simplifiedTable[Int(v - 0x4E00)]
+            return mapped == 0 ? nil : Unicode.Scalar(mapped)
+        }
+        return v < 0x3400 ? nil : traditionalToSimplified[scalar]
+    }
+
+    /// `traditionalToSimplified` as a flat table over the main CJK block, for fast lookups.
+    private static let simplifiedTable: [UInt32] = {
+        var table = [UInt32](repeating: 0, count: 0x9FFF - 0x4E00 + 1)
+        for (from, to) in traditionalToSimplified where (0x4E00...0x9FFF).contains(from.value) {
+            table[Int(from.value - 0x4E00)] = to.value
+        }
+        return table
+    }()
 
     private static func lowercasedASCII(_ s: Unicode.Scalar) -> Unicode.Scalar {
         (0x41...0x5A).contains(s.value) ? Unicode.Scalar(s.value + 0x20)! : s

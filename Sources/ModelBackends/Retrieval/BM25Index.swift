@@ -1,10 +1,12 @@
-/// An inverted index with Okapi BM25 scoring over `RetrievalTokenizer` tokens.
+import Foundation
+
+/// An inverted index with Okapi BM25 scoring over `RetrievalTokenizer` features.
 public struct BM25Index: Sendable {
     public struct Hit: Sendable, Equatable {
         public var document: Int
         /// Raw BM25 score.
         public var score: Float
-        /// Score relative to `referenceScore`, capped at 1; comparable across queries and corpora.
+        /// Score relative to the reference score, capped at 1; comparable across queries and corpora.
         public var normalized: Float
     }
 
@@ -13,10 +15,9 @@ public struct BM25Index: Sendable {
         var termFrequency: Float
     }
 
-    let tokenizer: RetrievalTokenizer
     let k1: Float = 1.2
     let b: Float = 0.75
-    private(set) var vocabulary: [String: Int32] = [:]
+    private(set) var vocabulary: [UInt64: Int32] = [:]
     private(set) var postings: [[Posting]] = []
     private(set) var idf: [Float] = []
     private(set) var documentLengths: [Float] = []
@@ -27,25 +28,24 @@ public struct BM25Index: Sendable {
 
     public var count: Int { documentLengths.count }
 
-    public init(documents: [String], tokenizer: RetrievalTokenizer = RetrievalTokenizer()) {
-        self.tokenizer = tokenizer
+    /// Builds the index from each document's features (`RetrievalTokenizer.features`).
+    public init(features documents: [[UInt64]]) {
         var counts: [Int32: Float] = [:]
-        for (d, text) in documents.enumerated() {
+        for (d, features) in documents.enumerated() {
             counts.removeAll(keepingCapacity: true)
-            let tokens = tokenizer.tokens(text)
-            for token in tokens {
+            for feature in features {
                 let id: Int32
-                if let existing = vocabulary[token] {
+                if let existing = vocabulary[feature] {
                     id = existing
                 } else {
                     id = Int32(postings.count)
-                    vocabulary[token] = id
+                    vocabulary[feature] = id
                     postings.append([])
                 }
                 counts[id, default: 0] += 1
             }
             for (id, tf) in counts { postings[Int(id)].append(Posting(document: Int32(d), termFrequency: tf)) }
-            documentLengths.append(Float(max(tokens.count, 1)))
+            documentLengths.append(Float(max(features.count, 1)))
         }
         let n = Float(documents.count)
         averageLength = documentLengths.isEmpty ? 1 : documentLengths.reduce(0, +) / n
@@ -53,59 +53,60 @@ public struct BM25Index: Sendable {
             let df = Float(list.count)
             return log(1 + (n - df + 0.5) / (df + 0.5))
         }
-        referenceScore = medianSelfScore(of: Array(0..<documents.count), texts: documents)
+        referenceScore = medianSelfScore(of: Array(0..<documents.count), features: documents)
     }
 
-    /// The score a document's own text gets against it: what a perfect match looks like.
-    func selfScore(of d: Int, text: String) -> Float {
-        var frequencies: [String: Float] = [:]
-        for token in tokenizer.tokens(text) { frequencies[token, default: 0] += 1 }
+    /// The score a document's own features get against it: what a perfect match looks like.
+    func selfScore(of d: Int, features: [UInt64]) -> Float {
+        var frequencies: [UInt64: Float] = [:]
+        for feature in features { frequencies[feature, default: 0] += 1 }
         let norm = k1 * (1 - b + b * documentLengths[d] / averageLength)
         var score: Float = 0
-        for (token, tf) in frequencies {
-            guard let id = vocabulary[token] else { continue }
+        for (feature, tf) in frequencies {
+            guard let id = vocabulary[feature] else { continue }
             score += tf / (tf + 1) * 2 * idf[Int(id)] * tf * (k1 + 1) / (tf + norm)
         }
         return score
     }
 
     /// Median self-score of (a deterministic sample of at most 1,000 of) the given documents.
-    public func medianSelfScore(of documents: [Int], texts: [String]) -> Float {
+    public func medianSelfScore(of documents: [Int], features: [[UInt64]]) -> Float {
         guard !documents.isEmpty else { return 1 }
         let step = max(1, documents.count / 1000)
         var scores: [Float] = []
         for i in stride(from: 0, to: documents.count, by: step) {
-            scores.append(selfScore(of: documents[i], text: texts[documents[i]]))
+            scores.append(selfScore(of: documents[i], features: features[documents[i]]))
         }
         scores.sort()
         return max(scores[scores.count / 2], 1e-3)
     }
 
-    /// The best `limit` documents for the query, best first. `filter` excludes documents.
-    public func search(_ query: String, limit: Int = 10, reference: Float? = nil, filter: ((Int) -> Bool)? = nil) -> [Hit] {
+    /// The best `limit` documents for the query features, best first. `filter` excludes documents.
+    public func search(_ query: [UInt64], limit: Int = 10, reference: Float? = nil, filter: ((Int) -> Bool)? = nil) -> [Hit] {
         let reference = reference ?? referenceScore
-        let queryTokens = tokenizer.tokens(query)
-        guard !queryTokens.isEmpty, count > 0 else { return [] }
-        var frequencies: [String: Float] = [:]
-        for token in queryTokens { frequencies[token, default: 0] += 1 }
+        guard !query.isEmpty, count > 0 else { return [] }
+        var frequencies: [UInt64: Float] = [:]
+        for feature in query { frequencies[feature, default: 0] += 1 }
 
         var scores = [Float](repeating: 0, count: count)
         var touched: [Int32] = []
-        for (token, qtf) in frequencies {
-            guard let id = vocabulary[token] else { continue }
+        for (feature, qtf) in frequencies {
+            guard let id = vocabulary[feature] else { continue }
             let weight = qtf / (qtf + 1) * 2  // saturating query term frequency (1 → 1, 2 → 1.33)
             let termIDF = idf[Int(id)]
-            for posting in postings[Int(id)] {
-                let d = Int(posting.document)
-                let tf = posting.termFrequency
-                let norm = k1 * (1 - b + b * documentLengths[d] / averageLength)
-                if scores[d] == 0 { touched.append(posting.document) }
-                scores[d] += weight * termIDF * tf * (k1 + 1) / (tf + norm)
+            postings[Int(id)].withUnsafeBufferPointer { list in
+                for posting in list {
+                    let d = Int(posting.document)
+                    let tf = posting.termFrequency
+                    let norm = k1 * (1 - b + b * documentLengths[d] / averageLength)
+                    if scores[d] == 0 { touched.append(posting.document) }
+                    scores[d] += weight * termIDF * tf * (k1 + 1) / (tf + norm)
+                }
             }
         }
 
         var hits: [Hit] = []
-        hits.reserveCapacity(min(touched.count, limit + 1))
+        hits.reserveCapacity(limit + 1)
         var floor: Float = -1
         for d32 in touched {
             let d = Int(d32)
@@ -121,5 +122,3 @@ public struct BM25Index: Sendable {
         return hits
     }
 }
-
-import Foundation

@@ -49,34 +49,38 @@ public final class RetrievalModel: CompletionModel {
     /// judged against questions of its own language.
     private let references: [String: Float]
 
+    private let tokenizer: RetrievalTokenizer
+
     public init(pairs: [CorpusPair], name: String = "retrieval", configuration: Configuration = Configuration(), tokenizer: RetrievalTokenizer = RetrievalTokenizer()) {
         self.name = name
         self.pairs = pairs
         self.configuration = configuration
-        let index = BM25Index(documents: pairs.map(\.prompt), tokenizer: tokenizer)
+        self.tokenizer = tokenizer
+        let promptFeatures = pairs.map { tokenizer.features($0.prompt) }
+        let index = BM25Index(features: promptFeatures)
         self.index = index
         var byLanguage: [String: [Int]] = [:]
         for (d, pair) in pairs.enumerated() { byLanguage[pair.lang ?? Self.language(of: pair.prompt), default: []].append(d) }
-        self.references = byLanguage.mapValues { index.medianSelfScore(of: $0, texts: pairs.map(\.prompt)) }
+        self.references = byLanguage.mapValues { index.medianSelfScore(of: $0, features: promptFeatures) }
         // Answers count half: they carry a topic's vocabulary but were written to the question.
-        let answerWeight = 0.5
-        var examples: [(category: String, text: String, weight: Double)] = []
-        for pair in pairs {
+        var examples: [(category: String, features: [UInt64], weight: Double)] = []
+        for (d, pair) in pairs.enumerated() {
             guard let category = pair.category else { continue }
-            examples.append((category, pair.prompt, 1))
-            examples.append((category, pair.completion, answerWeight))
+            examples.append((category, promptFeatures[d], 1))
+            examples.append((category, tokenizer.features(pair.completion), 0.5))
         }
-        self.classifier = CategoryClassifier(examples: examples, tokenizer: tokenizer)
+        self.classifier = CategoryClassifier(examples: examples)
     }
 
     public func rank(_ question: String) -> Ranking {
         let language = Self.language(of: question)
         // Prefer pairs in the user's language; fall back to all pairs if none match.
         let reference = references[language]
-        var hits = index.search(question, limit: configuration.candidates, reference: reference) { [pairs] d in
+        let query = tokenizer.features(question)
+        var hits = index.search(query, limit: configuration.candidates, reference: reference) { [pairs] d in
             pairs[d].lang.map { $0 == language } ?? true
         }
-        if hits.isEmpty { hits = index.search(question, limit: configuration.candidates, reference: reference) }
+        if hits.isEmpty { hits = index.search(query, limit: configuration.candidates, reference: reference) }
         let matches = hits.map { Match(pair: pairs[$0.document], score: $0.score, normalized: $0.normalized) }
         let best = matches.first?.normalized ?? 0
 
@@ -91,7 +95,7 @@ public final class RetrievalModel: CompletionModel {
             let top = scores.sorted(by: >)
             combined[category] = top[0] + 0.3 * (top.count > 1 ? top[1] : 0) + 0.15 * (top.count > 2 ? top[2] : 0)
         }
-        for (category, probability) in classifier.classify(question) {
+        for (category, probability) in classifier.classify(query) {
             combined[category, default: 0] += classifierWeight * Float(probability)
         }
         let categories = combined.map { ($0.key, $0.value) }.sorted { $0.1 > $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }
@@ -107,7 +111,7 @@ public final class RetrievalModel: CompletionModel {
         if inCategory.isEmpty {
             // The classifier chose a category none of the closest questions belong to: look for
             // the best question inside it.
-            inCategory = index.search(request.question, limit: configuration.candidates, reference: references[Self.language(of: request.question)]) { [pairs] d in
+            inCategory = index.search(tokenizer.features(request.question), limit: configuration.candidates, reference: references[Self.language(of: request.question)]) { [pairs] d in
                 (pairs[d].category ?? "") == topCategory
             }
                 .map { Match(pair: pairs[$0.document], score: $0.score, normalized: $0.normalized) }

@@ -27,9 +27,14 @@ public struct SynonymTable: Sendable {
 
     /// Canonical terms whose phrases occur in `folded` (already passed through `TextNormalizer`).
     public func expansions(in folded: String) -> [String] {
+        expansionGroups(in: folded).map { groups[$0].canonical }
+    }
+
+    /// Indexes of the groups whose phrases occur in `folded`, in order of first occurrence.
+    public func expansionGroups(in folded: String) -> [Int] {
         let text = Array(folded.unicodeScalars)
         var found = [Bool](repeating: false, count: groups.count)
-        var result: [String] = []
+        var result: [Int] = []
         for i in text.indices {
             guard let candidates = byFirstScalar[text[i]] else { continue }
             for (phrase, group) in candidates where !found[group] && i + phrase.count <= text.count {
@@ -40,7 +45,7 @@ public struct SynonymTable: Sendable {
                 }
                 if match {
                     found[group] = true
-                    result.append(groups[group].canonical)
+                    result.append(group)
                 }
             }
         }

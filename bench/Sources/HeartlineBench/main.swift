@@ -14,6 +14,13 @@ func residentMegabytes() -> Double {
     return kb / 1024
 }
 
+/// CPU seconds used by this process so far (user + system): fair even on a loaded machine.
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+}
+
 func percentile(_ sorted: [Double], _ p: Double) -> Double {
     sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]
 }
@@ -21,10 +28,13 @@ func percentile(_ sorted: [Double], _ p: Double) -> Double {
 func benchRetrieval(corpusPath: String?) throws {
     let rssBefore = residentMegabytes()
     let loadStart = ContinuousClock.now
+    let cpu0 = cpuSeconds()
     let pairs = try corpusPath.map { try CorpusLoader.load(path: $0) } ?? CorpusLoader.starter()
     let loaded = ContinuousClock.now
+    let cpu1 = cpuSeconds()
     let model = RetrievalModel(pairs: pairs, name: "bench")
     let built = ContinuousClock.now
+    let cpu2 = cpuSeconds()
     let rssAfter = residentMegabytes()
 
     // Queries: corpus questions with the second half of the text replaced, plus fixed paraphrases.
@@ -44,8 +54,8 @@ func benchRetrieval(corpusPath: String?) throws {
     }
     latencies.sort()
     print("corpus: \(corpusPath ?? "starter") · \(pairs.count) pairs")
-    print(String(format: "load: %.2f s · index build: %.2f s · RSS after build: %.0f MB (before %.0f MB)",
-                 (loaded - loadStart).seconds, (built - loaded).seconds, rssAfter, rssBefore))
+    print(String(format: "load: %.2f s (cpu %.2f s) · index build: %.2f s (cpu %.2f s) · RSS after build: %.0f MB (before %.0f MB)",
+                 (loaded - loadStart).seconds, cpu1 - cpu0, (built - loaded).seconds, cpu2 - cpu1, rssAfter, rssBefore))
     print(String(format: "query latency over %d queries: p50 %.3f ms · p90 %.3f ms · p99 %.3f ms · max %.3f ms",
                  latencies.count, percentile(latencies, 0.5), percentile(latencies, 0.9), percentile(latencies, 0.99), latencies.last ?? 0))
 }
