@@ -49,7 +49,7 @@ public struct PromptFormat: Sendable, Codable, Equatable {
         // Fast path: nothing to replace (no carriage return and no marker characters).
         let markerScalars = Set((separator + stopSequence).unicodeScalars.filter { !$0.properties.isWhitespace })
         if !text.unicodeScalars.contains(where: { $0 == "\r" || markerScalars.contains($0) }) {
-            return text.trimmingCharacters(in: .whitespacesAndNewlines)
+            return text.trimmedWhitespace()
         }
         var t = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
         for marker in [separator, stopSequence] where !marker.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
@@ -85,6 +85,9 @@ public struct PromptFormat: Sendable, Codable, Equatable {
     /// The answer inside a model's raw output: cut at the stop sequence (servers that ignore `stop`
     /// still get cleaned), without the completion prefix, trimmed.
     public func answer(fromCompletion raw: String) -> String {
+        // Fast path: no marker characters at all.
+        let markerScalars = Set((separator + stopSequence).unicodeScalars.filter { !$0.properties.isWhitespace })
+        if !raw.unicodeScalars.contains(where: markerScalars.contains) { return raw.trimmedWhitespace() }
         var text = raw
         if let range = text.range(of: stopSequence) {
             text = String(text[..<range.lowerBound])

@@ -11,28 +11,33 @@ public struct CategoryClassifier: Sendable {
 
     /// `examples`: the category, the features of one text (counted once each) and its weight.
     public init(examples: [(category: String, features: [UInt64], weight: Double)]) {
-        var counts: [String: [UInt64: Double]] = [:]
-        var totals: [String: Double] = [:]
-        var documents: [String: Double] = [:]
+        let names = Array(Set(examples.map(\.category))).sorted()
+        let position = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
+        var counts = [[UInt64: Double]](repeating: [:], count: names.count)
+        var totals = [Double](repeating: 0, count: names.count)
+        var documents = [Double](repeating: 0, count: names.count)
         var vocabulary = Set<UInt64>()
+        var lastCategory = ""
+        var c = 0
         for example in examples {
-            documents[example.category, default: 0] += 1
+            // Consecutive examples usually share a category: avoid rehashing the name.
+            if example.category != lastCategory {
+                c = position[example.category] ?? 0
+                lastCategory = example.category
+            }
+            documents[c] += 1
             for feature in Set(example.features) {
-                counts[example.category, default: [:]][feature, default: 0] += example.weight
-                totals[example.category, default: 0] += example.weight
+                counts[c][feature, default: 0] += example.weight
+                totals[c] += example.weight
                 vocabulary.insert(feature)
             }
         }
-        let names = counts.keys.sorted()
-        let totalDocuments = documents.values.reduce(0, +)
+        let totalDocuments = documents.reduce(0, +)
         let v = Double(max(vocabulary.count, 1))
         categories = names
-        logPrior = names.map { log((documents[$0] ?? 0) / max(totalDocuments, 1)) }
-        featureLogLikelihood = names.map { name in
-            let total = totals[name] ?? 0
-            return (counts[name] ?? [:]).mapValues { log(($0 + 1) / (total + v)) }
-        }
-        unseenLogLikelihood = names.map { log(1 / ((totals[$0] ?? 0) + v)) }
+        logPrior = documents.map { log($0 / max(totalDocuments, 1)) }
+        featureLogLikelihood = names.indices.map { c in counts[c].mapValues { log(($0 + 1) / (totals[c] + v)) } }
+        unseenLogLikelihood = totals.map { log(1 / ($0 + v)) }
     }
 
     /// Posterior probability of each category, highest first. Features no category has seen carry

@@ -65,7 +65,7 @@ public enum CorpusLoader {
         var lineNumber = 0
         for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
             lineNumber += 1
-            let line = rawLine.trimmingCharacters(in: .whitespaces)
+            let line = rawLine.trimmedWhitespace()
             if line.isEmpty { continue }
             let decoded: Line
             do {
@@ -85,8 +85,8 @@ public enum CorpusLoader {
                 for (i, message) in messages.enumerated() where message.role == "user" {
                     guard i + 1 < messages.count, messages[i + 1].role == "assistant",
                           let q = message.content, let a = messages[i + 1].content,
-                          !q.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty,
-                          !a.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+                          !q.trimmedWhitespace().isEmpty,
+                          !a.trimmedWhitespace().isEmpty
                     else { continue }
                     turn += 1
                     pairs.append(CorpusPair(
