@@ -142,9 +142,9 @@ import Testing
         try await env.app().test(.router) { client in
             // One message occupies the worker, a second fills the queue, a third is refused.
             async let first = client.postLocal(#"{"user":"a","text":"1","id":"1"}"#)
-            try await Task.sleep(for: .milliseconds(50))
+            #expect(await eventually { model.calls == 1 })
             async let second = client.postLocal(#"{"user":"b","text":"2","id":"2"}"#)
-            try await Task.sleep(for: .milliseconds(50))
+            #expect(await eventually { (try? await env.dependencies.inbox.pending().count) == 2 })
             let third = try await client.postLocal(#"{"user":"c","text":"3","id":"3"}"#)
             #expect(third.status == .serviceUnavailable)
             #expect(third.headers[.retryAfter] != nil)
@@ -153,7 +153,7 @@ import Testing
             #expect(try await first.status == .gatewayTimeout)
             _ = try await second
             await gate.open()
-            try await Task.sleep(for: .milliseconds(100))
+            #expect(await eventually { (try? await env.dependencies.inbox.pending().count) == 0 })
             let retried = try await client.postLocal(#"{"user":"a","text":"1","id":"1"}"#)
             #expect(retried.status == .ok && object(retried)["body"] as? String == "done")
         }
@@ -185,4 +185,14 @@ actor Gate {
         for w in waiters { w.resume() }
         waiters.removeAll()
     }
+}
+
+/// Polls `condition` until it holds or 10 seconds pass.
+func eventually(_ condition: @Sendable () async -> Bool) async -> Bool {
+    let deadline = ContinuousClock.now + .seconds(10)
+    while ContinuousClock.now < deadline {
+        if await condition() { return true }
+        try? await Task.sleep(for: .milliseconds(10))
+    }
+    return await condition()
 }
