@@ -43,6 +43,14 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Crisis detection, input policy, output checks, operator alerts. Rules and lexicons are
+        // data files under Resources/lexicon, parsed at start.
+        .target(
+            name: "Safety",
+            dependencies: ["ChatCore", .product(name: "Logging", package: "swift-log")],
+            resources: [.copy("Resources/lexicon")],
+            swiftSettings: swiftSettings
+        ),
         // Completion models: retrieval (embedded default), OpenAI-compatible client, fallback chain.
         .target(
             name: "ModelBackends",
@@ -60,7 +68,7 @@ let package = Package(
         .target(
             name: "HeartlineServer",
             dependencies: [
-                "ChatCore", "Storage", "ModelBackends",
+                "ChatCore", "Storage", "ModelBackends", "Safety",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -76,7 +84,7 @@ let package = Package(
         .target(
             name: "HeartlineCLI",
             dependencies: [
-                "ChatCore", "Storage", "ModelBackends", "HeartlineServer",
+                "ChatCore", "Storage", "ModelBackends", "HeartlineServer", "Safety",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -92,5 +100,18 @@ let package = Package(
         ),
 
         .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "SafetyTests", dependencies: ["Safety", "ChatCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "HeartlineServerTests",
+            dependencies: [
+                "HeartlineServer", "ChatCore", "Safety",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
     ]
 )
