@@ -17,6 +17,13 @@ struct CanonicalText: Sendable {
 
     /// Appends `other` as following sentences (used to read a session's recent turns together).
     mutating func append(_ other: CanonicalText) {
+        if !scalars.isEmpty {
+            // A space keeps the last word of one message from running into the first of the next.
+            scalars.append(" ")
+            units.append(units.last ?? 0)
+            clauses.append(clauses.last ?? 0)
+            sentences.append(sentences.last ?? 0)
+        }
         let unitShift = (units.last ?? -1) + 2
         let clauseShift = (clauses.last ?? -1) + 1
         let sentenceShift = (sentences.last ?? -1) + 1

@@ -44,16 +44,18 @@ struct Canonicalizer: Sendable {
         var sentence: Int32 = 0
         var separated = false
         var lastKind: Kind?
+        var lastWasWord = false
 
         func emit(_ scalar: Unicode.Scalar) {
             let kind: Kind = CanonicalText.isWord(scalar) ? .word : .ideograph
-            if separated, kind == .word, lastKind == .word {
+            if kind == .word, lastWasWord, separated || lastKind == nil {
                 out.scalars.append(" ")
                 out.clauses.append(clause)
                 out.sentences.append(sentence)
             }
             separated = false
             lastKind = kind
+            lastWasWord = kind == .word
             out.scalars.append(scalar)
             out.clauses.append(clause)
             out.sentences.append(sentence)
