@@ -127,21 +127,23 @@ struct Canonicalizer: Sendable {
         text = filtered(text) { !remove[$0] }
     }
 
-    /// Digits inside a Latin word that also has letters read as letters: `su1c1de`, `k1ll`.
+    /// Digits between letters read as letters (`su1c1de`, `k1ll`); digits still touching letters
+    /// after that are split off as their own word (`50mg` → `50 mg`), so doses stay readable.
     private func readLeetspeak(_ text: inout CanonicalText) {
-        var start = 0
         let n = text.scalars.count
+        var splits: [Int] = []
+        var start = 0
         while start < n {
             guard CanonicalText.isWord(text.scalars[start]) else { start += 1; continue }
             var end = start
-            var letters = false
-            var digits = false
-            while end < n, CanonicalText.isWord(text.scalars[end]) {
-                if ("0"..."9").contains(text.scalars[end]) { digits = true } else { letters = true }
-                end += 1
-            }
-            if letters, digits {
-                for k in start..<end {
+            while end < n, CanonicalText.isWord(text.scalars[end]) { end += 1 }
+            if end - start >= 3 {
+                for k in (start + 1)..<(end - 1) where Self.isDigit(text.scalars[k]) {
+                    guard Self.isLetter(text.scalars[k - 1]) || Self.isLetter(text.scalars[k + 1]) else { continue }
+                    guard text.scalars[start..<end].contains(where: Self.isLetter), Self.isLetter(text.scalars[end - 1]) || Self.isLetter(text.scalars[start]) else { continue }
+                    let before = text.scalars[start..<k].contains(where: Self.isLetter)
+                    let after = text.scalars[(k + 1)..<end].contains(where: Self.isLetter)
+                    guard before, after else { continue }
                     switch text.scalars[k] {
                     case "0": text.scalars[k] = "o"
                     case "1": text.scalars[k] = "i"
@@ -153,9 +155,30 @@ struct Canonicalizer: Sendable {
                     }
                 }
             }
+            for k in (start + 1)..<max(end, start + 1) where Self.isDigit(text.scalars[k]) != Self.isDigit(text.scalars[k - 1]) {
+                splits.append(k)
+            }
             start = end
         }
+        guard !splits.isEmpty else { return }
+        var out = CanonicalText()
+        var next = 0
+        for i in 0..<n {
+            if next < splits.count, splits[next] == i {
+                out.scalars.append(" ")
+                out.clauses.append(text.clauses[i])
+                out.sentences.append(text.sentences[i])
+                next += 1
+            }
+            out.scalars.append(text.scalars[i])
+            out.clauses.append(text.clauses[i])
+            out.sentences.append(text.sentences[i])
+        }
+        text = out
     }
+
+    private static func isDigit(_ s: Unicode.Scalar) -> Bool { ("0"..."9").contains(s) }
+    private static func isLetter(_ s: Unicode.Scalar) -> Bool { CanonicalText.isWord(s) && !isDigit(s) }
 
     /// Slang and obfuscated spellings become their plain form, leftmost-longest, no overlaps.
     private func applyVariants(_ text: inout CanonicalText) {
