@@ -43,6 +43,14 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Crisis detection, input policy, output checks, operator alerts. Rules and lexicons are
+        // data files under Resources/lexicon, parsed at start.
+        .target(
+            name: "Safety",
+            dependencies: ["ChatCore", .product(name: "Logging", package: "swift-log")],
+            resources: [.copy("Resources/lexicon")],
+            swiftSettings: swiftSettings
+        ),
         // Completion models: retrieval (embedded default), OpenAI-compatible client, fallback chain.
         .target(
             name: "ModelBackends",
@@ -60,10 +68,11 @@ let package = Package(
         .target(
             name: "HeartlineServer",
             dependencies: [
-                "ChatCore", "Storage", "ModelBackends",
+                "ChatCore", "Storage", "ModelBackends", "Safety",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -76,7 +85,7 @@ let package = Package(
         .target(
             name: "HeartlineCLI",
             dependencies: [
-                "ChatCore", "Storage", "ModelBackends", "HeartlineServer",
+                "ChatCore", "Storage", "ModelBackends", "HeartlineServer", "Safety",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -107,6 +116,7 @@ let package = Package(
         ),
 
         .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "SafetyTests", dependencies: ["Safety", "ChatCore"], swiftSettings: swiftSettings),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "ChatCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ModelBackendsTests",
@@ -123,10 +133,11 @@ let package = Package(
         .testTarget(
             name: "HeartlineServerTests",
             dependencies: [
-                "HeartlineServer", "ChatCore", "Storage", "ModelBackends",
+                "HeartlineServer", "ChatCore", "Storage", "ModelBackends", "Safety",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -76,9 +76,8 @@ public struct ConversationPipeline: Sendable {
 
         let question = message.text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !question.isEmpty else { return fixed(.emptyInput, language) }
-        guard question.count <= configuration.maxInputCharacters else {
-            return fixed(.tooLong(limit: configuration.maxInputCharacters), language)
-        }
+        // The length limit is applied after the safety check, so risk buried in a long message
+        // still gets the crisis reply.
         return await converse(question, message: message, userHash: userHash, logger: logger)
     }
 
@@ -125,6 +124,9 @@ public struct ConversationPipeline: Sendable {
         case .allow(let allowedTier, _, let line):
             tier = allowedTier
             resourceLine = allowedTier >= .concern ? line : nil
+        }
+        guard question.count <= configuration.maxInputCharacters else {
+            return Reply(body: ReplyCatalog.text(.tooLong(limit: configuration.maxInputCharacters), language), tier: tier, source: .fixed, resourceLine: resourceLine)
         }
 
         let completion = await complete(question, session: session, userHash: userHash, language: language, logger: logger)

@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import NIOCore
 import ModelBackends
+import Safety
 import ServiceLifecycle
 import Storage
 
@@ -77,13 +78,16 @@ public struct HeartlineDependencies: Sendable {
         let model = try ModelFactory.chain(settings: settings, httpClient: httpClient, logger: logger)
         readiness.set("model", healthy: true)
 
+        let (safety, safetyServices) = try SafetyFactory.layer(settings: settings, httpClient: httpClient, logger: logger)
+        readiness.set("safety", healthy: true)
+
         return HeartlineDependencies(
             hasher: hasher,
             sessions: sessions,
             inbox: inbox,
             model: model,
-            safety: BasicSafetyFilter(),
-            services: [HTTPClientService(client: httpClient)],
+            safety: safety,
+            services: [HTTPClientService(client: httpClient)] + safetyServices,
             readiness: readiness,
             close: { try? await httpClient.shutdown() }
         )

@@ -1,0 +1,131 @@
+import ChatCore
+
+/// What the detector concluded about a message.
+public struct Detection: Sendable, Equatable {
+    public var tier: SafetyTier
+    /// Why, as rule families (`intent`, `method`, `third_party`, `escalation.sustained`…). Never text.
+    public var reasons: [String]
+    /// Input-policy verdicts found alongside (`abuse`, `spam`).
+    public var policy: [String]
+
+    public init(tier: SafetyTier, reasons: [String] = [], policy: [String] = []) {
+        self.tier = tier
+        self.reasons = reasons
+        self.policy = policy
+    }
+
+    public static let none = Detection(tier: .none)
+}
+
+/// Anything that can judge a message's risk. The live one is `CrisisDetector`; tests inject
+/// failing ones to check that the safety layer fails safe.
+public protocol CrisisDetecting: Sendable {
+    /// Judges `text`, reading `recent` (earlier questions of the session, oldest first) for risk
+    /// that builds across turns.
+    func detect(_ text: String, recent: [String]) throws -> Detection
+}
+
+/// The rule-based crisis detector: canonicalise, match the input rules, read context, then look
+/// at the session's last turns for risk that builds up.
+public struct CrisisDetector: CrisisDetecting {
+    let engine: RuleEngine
+    /// How many earlier questions are read with the current one.
+    public var contextTurns: Int
+
+    public init(lexicon: Lexicon, contextTurns: Int = 3) {
+        let canonicalizer = Canonicalizer(variants: lexicon.variants)
+        self.engine = RuleEngine(lexicon: lexicon, ruleSet: "input", canonicalizer: canonicalizer)
+        self.contextTurns = contextTurns
+    }
+
+    /// The detector over the lexicon shipped with the binary.
+    public static func bundled() throws(LexiconError) -> CrisisDetector {
+        CrisisDetector(lexicon: try Lexicon.bundled())
+    }
+
+    public var ruleCount: Int { engine.ruleCount }
+    public var termCount: Int { engine.termCount }
+
+    /// One message on its own.
+    public func detect(_ text: String) -> Detection {
+        Self.summarise(engine.evaluate(engine.canonicalizer.canonicalize(text)))
+    }
+
+    public func detect(_ text: String, recent: [String]) -> Detection {
+        let current = engine.canonicalizer.canonicalize(text)
+        var detection = Self.summarise(engine.evaluate(current))
+        let turns = recent.suffix(contextTurns)
+        guard detection.tier < .crisis, !turns.isEmpty else { return detection }
+
+        // Read the last turns and this message together: a plan split over messages
+        // ("家里有一瓶安眠药" … "今晚全吃了") only shows when they are read as one.
+        let earlier = turns.map { engine.canonicalizer.canonicalize($0) }
+        var joined = CanonicalText()
+        for turn in earlier.suffix(2) { joined.append(turn) }
+        let offset = joined.count
+        joined.append(current)
+        let contextual = engine.evaluate(joined, endingAfter: offset).filter { $0.label == "crisis" }
+        if !contextual.isEmpty {
+            detection.tier = .crisis
+            detection.reasons = ["escalation.context"] + Self.unique(contextual.map(\.family))
+            return detection
+        }
+
+        // Sustained distress: this message and at least two of the last turns show concern.
+        guard detection.tier == .concern, Self.counts(detection) else { return detection }
+        let concerned = earlier.filter { turn in
+            let earlierDetection = Self.summarise(engine.evaluate(turn))
+            return earlierDetection.tier >= .concern && Self.counts(earlierDetection)
+        }.count
+        if concerned >= 2 {
+            detection.tier = .crisis
+            detection.reasons = ["escalation.sustained"] + detection.reasons
+        }
+        return detection
+    }
+
+    /// Every finding with the rule that produced it, for `heartline safety check --explain`.
+    public func explain(_ text: String) -> [(label: String, family: String, rule: String, span: String)] {
+        let canonical = engine.canonicalizer.canonicalize(text)
+        return engine.evaluate(canonical).map { finding in
+            let span = String(String.UnicodeScalarView(canonical.scalars[finding.start..<finding.end]))
+            return (finding.label, finding.family, finding.rule, span)
+        }
+    }
+
+    /// The canonical form the rules see, for rule authors.
+    public func canonicalForm(_ text: String) -> String {
+        String(String.UnicodeScalarView(engine.canonicalizer.canonicalize(text).scalars))
+    }
+
+    /// Topic questions and other people's troubles do not build toward a crisis of the speaker.
+    private static func counts(_ detection: Detection) -> Bool {
+        detection.reasons.contains { $0 != "topic" && $0 != "third_party" }
+    }
+
+    static func summarise(_ findings: [RuleEngine.Finding]) -> Detection {
+        var tier = SafetyTier.none
+        var crisis: [String] = []
+        var concern: [String] = []
+        var policy: [String] = []
+        for finding in findings {
+            switch finding.label {
+            case "crisis":
+                tier = .crisis
+                crisis.append(finding.family)
+            case "concern":
+                tier = max(tier, .concern)
+                concern.append(finding.family)
+            default:
+                policy.append(finding.label)
+            }
+        }
+        let reasons = tier == .crisis ? crisis : tier == .concern ? concern : []
+        return Detection(tier: tier, reasons: unique(reasons), policy: unique(policy))
+    }
+
+    static func unique(_ values: [String]) -> [String] {
+        var seen = Set<String>()
+        return values.filter { seen.insert($0).inserted }
+    }
+}

@@ -1,0 +1,254 @@
+import ChatCore
+
+/// Turns text into `CanonicalText`. Built once from the lexicon's variants.
+struct Canonicalizer: Sendable {
+    private let emoji: [Unicode.Scalar: [Unicode.Scalar]]
+    private let variants: PhraseMatcher
+    private let plain: [[Unicode.Scalar]]
+    private let wordOnly: [Bool]
+
+    init(variants list: [Lexicon.Variant]) {
+        var emoji: [Unicode.Scalar: [Unicode.Scalar]] = [:]
+        var forms: [[Unicode.Scalar]] = []
+        var plain: [[Unicode.Scalar]] = []
+        var wordOnly: [Bool] = []
+        let bare = Canonicalizer(emoji: [:], variants: PhraseMatcher(phrases: []), plain: [], wordOnly: [])
+        for variant in list {
+            let form = Array(variant.form.unicodeScalars.filter { $0.value != 0xFE0F })
+            let replacement = Array(TextNormalizer.fold(variant.plain).unicodeScalars)
+            if form.count == 1, let only = form.first, !CanonicalText.isWord(only), !CanonicalText.isIdeograph(only) {
+                emoji[only] = replacement
+                continue
+            }
+            forms.append(bare.canonicalize(variant.form).scalars)
+            plain.append(bare.canonicalize(variant.plain).scalars)
+            wordOnly.append(variant.wordOnly)
+        }
+        self.init(emoji: emoji, variants: PhraseMatcher(phrases: forms), plain: plain, wordOnly: wordOnly)
+    }
+
+    private init(emoji: [Unicode.Scalar: [Unicode.Scalar]], variants: PhraseMatcher, plain: [[Unicode.Scalar]], wordOnly: [Bool]) {
+        self.emoji = emoji
+        self.variants = variants
+        self.plain = plain
+        self.wordOnly = wordOnly
+    }
+
+    private enum Kind { case ideograph, word, space }
+
+    func canonicalize(_ text: String) -> CanonicalText {
+        let input = Array(TextNormalizer.fold(text).unicodeScalars)
+        var out = CanonicalText()
+        out.scalars.reserveCapacity(input.count)
+        var clause: Int32 = 0
+        var sentence: Int32 = 0
+        var separated = false
+        var lastKind: Kind?
+        var lastWasWord = false
+
+        func emit(_ scalar: Unicode.Scalar) {
+            let kind: Kind = CanonicalText.isWord(scalar) ? .word : .ideograph
+            if kind == .word, lastWasWord, separated || lastKind == nil {
+                out.scalars.append(" ")
+                out.clauses.append(clause)
+                out.sentences.append(sentence)
+            }
+            separated = false
+            lastKind = kind
+            lastWasWord = kind == .word
+            out.scalars.append(scalar)
+            out.clauses.append(clause)
+            out.sentences.append(sentence)
+        }
+
+        func boundary(sentenceEnds: Bool) {
+            guard lastKind != nil else { return }
+            if sentenceEnds { sentence += 1 }
+            clause += 1
+            separated = false
+            lastKind = nil
+        }
+
+        for (index, scalar) in input.enumerated() {
+            let next: Unicode.Scalar? = index + 1 < input.count ? input[index + 1] : nil
+            if CanonicalText.isWord(scalar) || CanonicalText.isIdeograph(scalar) {
+                emit(scalar)
+            } else if let words = emoji[scalar] {
+                for s in words { emit(s) }
+            } else if (scalar == "@" || scalar == "$"), let next, ("a"..."z").contains(next) {
+                emit(scalar == "@" ? "a" : "s")  // leetspeak: $uicide, k@ll
+            } else if scalar == "'" || scalar == "’", lastKind == .word, !separated, let next, CanonicalText.isWord(next) {
+                continue  // don't → dont, i'm → im: terms are folded the same way
+            } else if scalar == "." {
+                // A full stop ends a sentence; a dot inside a word (s.u.i.c.i.d.e, 3.5) only separates.
+                if let next, CanonicalText.isWord(next) { separated = true } else { boundary(sentenceEnds: true) }
+            } else if CanonicalText.isSentenceMark(scalar) {
+                boundary(sentenceEnds: true)
+            } else if CanonicalText.isClauseMark(scalar) {
+                boundary(sentenceEnds: false)
+            } else {
+                separated = true
+            }
+        }
+        joinSpelledOut(&out)
+        readLeetspeak(&out)
+        applyVariants(&out)
+        assignUnits(&out)
+        return out
+    }
+
+    /// `s u i c i d e` → `suicide`: four or more single letters in a row, one space apart, are one word.
+    private func joinSpelledOut(_ text: inout CanonicalText) {
+        let s = text.scalars
+        guard s.count >= 7 else { return }
+        var singles: [Int] = []  // positions of one-letter words
+        var i = 0
+        while i < s.count {
+            guard CanonicalText.isWord(s[i]) else { i += 1; continue }
+            var j = i
+            while j < s.count, CanonicalText.isWord(s[j]) { j += 1 }
+            if j == i + 1 { singles.append(i) }
+            i = j
+        }
+        guard singles.count >= 4 else { return }
+        var remove = [Bool](repeating: false, count: s.count)
+        var any = false
+        var runStart = 0
+        for k in 1...singles.count {
+            let continues = k < singles.count && singles[k] == singles[k - 1] + 2 && s[singles[k] - 1] == " "
+            if continues { continue }
+            if k - runStart >= 4 {
+                for m in runStart..<(k - 1) { remove[singles[m] + 1] = true }
+                any = true
+            }
+            runStart = k
+        }
+        guard any else { return }
+        text = filtered(text) { !remove[$0] }
+    }
+
+    /// Digits between letters read as letters (`su1c1de`, `k1ll`); digits still touching letters
+    /// after that are split off as their own word (`50mg` → `50 mg`), so doses stay readable.
+    private func readLeetspeak(_ text: inout CanonicalText) {
+        let n = text.scalars.count
+        var splits: [Int] = []
+        var start = 0
+        while start < n {
+            guard CanonicalText.isWord(text.scalars[start]) else { start += 1; continue }
+            var end = start
+            while end < n, CanonicalText.isWord(text.scalars[end]) { end += 1 }
+            if end - start >= 3 {
+                for k in (start + 1)..<(end - 1) where Self.isDigit(text.scalars[k]) {
+                    guard Self.isLetter(text.scalars[k - 1]) || Self.isLetter(text.scalars[k + 1]) else { continue }
+                    guard text.scalars[start..<end].contains(where: Self.isLetter), Self.isLetter(text.scalars[end - 1]) || Self.isLetter(text.scalars[start]) else { continue }
+                    let before = text.scalars[start..<k].contains(where: Self.isLetter)
+                    let after = text.scalars[(k + 1)..<end].contains(where: Self.isLetter)
+                    guard before, after else { continue }
+                    switch text.scalars[k] {
+                    case "0": text.scalars[k] = "o"
+                    case "1": text.scalars[k] = "i"
+                    case "3": text.scalars[k] = "e"
+                    case "4": text.scalars[k] = "a"
+                    case "5": text.scalars[k] = "s"
+                    case "7": text.scalars[k] = "t"
+                    default: break
+                    }
+                }
+            }
+            for k in (start + 1)..<max(end, start + 1) where Self.isDigit(text.scalars[k]) != Self.isDigit(text.scalars[k - 1]) {
+                splits.append(k)
+            }
+            start = end
+        }
+        guard !splits.isEmpty else { return }
+        var out = CanonicalText()
+        var next = 0
+        for i in 0..<n {
+            if next < splits.count, splits[next] == i {
+                out.scalars.append(" ")
+                out.clauses.append(text.clauses[i])
+                out.sentences.append(text.sentences[i])
+                next += 1
+            }
+            out.scalars.append(text.scalars[i])
+            out.clauses.append(text.clauses[i])
+            out.sentences.append(text.sentences[i])
+        }
+        text = out
+    }
+
+    private static func isDigit(_ s: Unicode.Scalar) -> Bool { ("0"..."9").contains(s) }
+    private static func isLetter(_ s: Unicode.Scalar) -> Bool { CanonicalText.isWord(s) && !isDigit(s) }
+
+    /// Slang and obfuscated spellings become their plain form, leftmost-longest, no overlaps.
+    private func applyVariants(_ text: inout CanonicalText) {
+        guard variants.phraseCount > 0 else { return }
+        var chosen: [PhraseMatcher.Match] = []
+        var found = variants.matches(in: text.scalars)
+        guard !found.isEmpty else { return }
+        found.sort { $0.start != $1.start ? $0.start < $1.start : $0.end > $1.end }
+        var covered = 0
+        for match in found where match.start >= covered {
+            if wordOnly[match.phrase] {
+                if match.start > 0, CanonicalText.isWord(text.scalars[match.start - 1]) { continue }
+                if match.end < text.count, CanonicalText.isWord(text.scalars[match.end]) { continue }
+            }
+            chosen.append(match)
+            covered = match.end
+        }
+        guard !chosen.isEmpty else { return }
+        var out = CanonicalText()
+        out.scalars.reserveCapacity(text.count)
+        var position = 0
+        for match in chosen {
+            while position < match.start {
+                out.scalars.append(text.scalars[position])
+                out.clauses.append(text.clauses[position])
+                out.sentences.append(text.sentences[position])
+                position += 1
+            }
+            for s in plain[match.phrase] {
+                out.scalars.append(s)
+                out.clauses.append(text.clauses[match.start])
+                out.sentences.append(text.sentences[match.start])
+            }
+            position = match.end
+        }
+        while position < text.count {
+            out.scalars.append(text.scalars[position])
+            out.clauses.append(text.clauses[position])
+            out.sentences.append(text.sentences[position])
+            position += 1
+        }
+        text = out
+    }
+
+    private func assignUnits(_ text: inout CanonicalText) {
+        text.units = []
+        text.units.reserveCapacity(text.count)
+        var unit: Int32 = -1
+        var previousWord = false
+        for s in text.scalars {
+            if s == " " {
+                previousWord = false
+            } else if CanonicalText.isWord(s) {
+                if !previousWord { unit += 1 }
+                previousWord = true
+            } else {
+                unit += 1
+                previousWord = false
+            }
+            text.units.append(max(unit, 0))
+        }
+    }
+
+    private func filtered(_ text: CanonicalText, keep: (Int) -> Bool) -> CanonicalText {
+        var out = CanonicalText()
+        for i in 0..<text.count where keep(i) {
+            out.scalars.append(text.scalars[i])
+            out.clauses.append(text.clauses[i])
+            out.sentences.append(text.sentences[i])
+        }
+        return out
+    }
+}

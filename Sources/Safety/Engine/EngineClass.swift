@@ -1,0 +1,34 @@
+/// Class names the engine gives a meaning to. They are ordinary classes in the `.classes` files;
+/// the engine reads them as context rather than as patterns.
+enum EngineClass {
+    /// Phrases that look risky and are not (`笑死`, `跳楼价`, `kill -9`): hits they overlap are dropped.
+    static let hardNegative = "hard_negative"
+    /// Phrases that make a risk word a topic (`自杀式袭击`, `自杀率`): overlapped findings become concern.
+    static let topic = "topic"
+    /// Negation cues (`没有`, `不会`, `never`) shortly before a finding in the same clause cancel it.
+    static let negation = "negation"
+    /// Look like negation and are not (`没想到`, `忍不住`, `don't know`).
+    static let notNegation = "not_negation"
+    /// Reported speech, fiction, news and study frames before a finding (`新闻`, `小说里`, `in the movie`).
+    static let frame = "frame"
+    /// The same frames right after a finding (`…的电影`, `…的新闻`).
+    static let frameAfter = "frame_after"
+    /// First-person words: the speaker is the subject.
+    static let selfWords = "self"
+    /// Other people: the nearest subject before a finding decides whether it is about someone else.
+    static let otherPeople = "other"
+    /// Words that make the next person an object, not the subject (`被`, `跟`, `和`).
+    static let preposition = "preposition"
+    /// Immediacy (`今晚`, `现在`, `正在`, `tonight`): a third party at immediate risk is a crisis.
+    static let immediate = "immediate"
+    /// Built in: runs of digits or Chinese numerals.
+    static let number = "number"
+
+    static let builtIn: Set<String> = [number]
+    static let context: [String] = [hardNegative, topic, negation, notNegation, frame, frameAfter, selfWords, otherPeople, preposition, immediate]
+
+    /// Units between a negation cue and what it negates.
+    static let negationWindow = 1
+    /// Units between a finding and a frame that follows it.
+    static let frameAfterWindow = 2
+}

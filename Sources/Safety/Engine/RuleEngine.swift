@@ -1,0 +1,303 @@
+/// Evaluates one rule set (`input.rules`, `output.rules`) over canonical text: finds every term in
+/// one pass, drops hits inside hard negatives, matches the rules, then reads the context of each
+/// match — negation, reported speech and topic frames, who the subject is, immediacy — to settle
+/// what it means.
+struct RuleEngine: Sendable {
+    /// A rule that matched, after its context was read.
+    struct Finding: Sendable, Equatable {
+        /// `crisis`, `concern`, `abuse`, `spam`, `replace`… as the rule file says, or as softened
+        /// by context (a reported crisis becomes `concern`).
+        var label: String
+        /// Why: the rule's family, or `topic` / `third_party` when context changed it.
+        var family: String
+        var start: Int
+        var end: Int
+        /// `file:line` of the rule, for rule authors (`heartline safety check --explain`).
+        var rule: String
+    }
+
+    struct Hit {
+        var start: Int32
+        var end: Int32
+    }
+
+    private struct CompiledRule {
+        var label: String
+        var family: String
+        var parts: [Int32]
+        var links: [Lexicon.Rule.Link]
+        var flags: Lexicon.Rule.Flags
+        var source: String
+        var isRisk: Bool
+    }
+
+    private struct Context {
+        var hardNegative, topic, negation, notNegation, frame, frameAfter, selfWords, otherPeople, preposition, immediate, number: Int32
+    }
+
+    let canonicalizer: Canonicalizer
+    private let matcher: PhraseMatcher
+    private let phraseClasses: [[Int32]]
+    private let phraseIsPrefix: [Bool]
+    private let classCount: Int
+    private let context: Context
+    private let rules: [CompiledRule]
+
+    init(lexicon: Lexicon, ruleSet: String, canonicalizer: Canonicalizer) {
+        self.canonicalizer = canonicalizer
+        var classIDs: [String: Int32] = [:]
+        func id(_ name: String) -> Int32 {
+            if let existing = classIDs[name] { return existing }
+            let next = Int32(classIDs.count)
+            classIDs[name] = next
+            return next
+        }
+        var phraseIndex: [[Unicode.Scalar]: Int] = [:]
+        var phrases: [[Unicode.Scalar]] = []
+        var phraseClasses: [[Int32]] = []
+        var phraseIsPrefix: [Bool] = []
+        func add(_ term: Lexicon.Term, to cls: Int32) {
+            let scalars = canonicalizer.canonicalize(term.text).scalars
+            guard !scalars.isEmpty else { return }
+            let key = term.prefix ? scalars + ["*"] : scalars
+            if let existing = phraseIndex[key] {
+                if !phraseClasses[existing].contains(cls) { phraseClasses[existing].append(cls) }
+                return
+            }
+            phraseIndex[key] = phrases.count
+            phrases.append(scalars)
+            phraseClasses.append([cls])
+            phraseIsPrefix.append(term.prefix)
+        }
+
+        for name in EngineClass.context + [EngineClass.number] { _ = id(name) }
+        for (name, terms) in lexicon.classes.sorted(by: { $0.key < $1.key }) {
+            let cls = id(name)
+            for term in terms { add(term, to: cls) }
+        }
+        var compiled: [CompiledRule] = []
+        for rule in lexicon.rules[ruleSet] ?? [] {
+            let parts = rule.parts.map { part -> Int32 in
+                switch part {
+                case .termClass(let name):
+                    return id(name)
+                case .literal(let text):
+                    let cls = id("=" + text)
+                    add(.init(text: text, prefix: false), to: cls)
+                    return cls
+                }
+            }
+            compiled.append(CompiledRule(
+                label: rule.label, family: rule.family, parts: parts, links: rule.links, flags: rule.flags,
+                source: "\(rule.file):\(rule.line)", isRisk: rule.label == "crisis" || rule.label == "concern"
+            ))
+        }
+        self.matcher = PhraseMatcher(phrases: phrases)
+        self.phraseClasses = phraseClasses
+        self.phraseIsPrefix = phraseIsPrefix
+        self.classCount = classIDs.count
+        self.rules = compiled
+        self.context = Context(
+            hardNegative: id(EngineClass.hardNegative), topic: id(EngineClass.topic), negation: id(EngineClass.negation),
+            notNegation: id(EngineClass.notNegation), frame: id(EngineClass.frame), frameAfter: id(EngineClass.frameAfter),
+            selfWords: id(EngineClass.selfWords), otherPeople: id(EngineClass.otherPeople), preposition: id(EngineClass.preposition),
+            immediate: id(EngineClass.immediate), number: id(EngineClass.number)
+        )
+    }
+
+    var ruleCount: Int { rules.count }
+    var termCount: Int { matcher.phraseCount }
+
+    // MARK: Matching
+
+    /// Every finding in `text`, strongest context applied. `from` limits findings to those ending
+    /// after that scalar offset (the current message when reading a session's turns together).
+    func evaluate(_ text: CanonicalText, endingAfter from: Int = 0) -> [Finding] {
+        let hits = collectHits(text)
+        var negated: [(start: Int, end: Int)] = []
+        var candidates: [(rule: Int, finding: Finding)] = []
+        for (index, rule) in rules.enumerated() {
+            let firsts = hits[Int(rule.parts[0])]
+            guard !firsts.isEmpty else { continue }
+            for first in firsts {
+                guard let end = extend(rule, from: first, hits: hits, text: text) else { continue }
+                let start = Int(first.start)
+                if let finding = settle(rule, start: start, end: end, hits: hits, text: text) {
+                    if end > from { candidates.append((index, finding)) }
+                } else {
+                    negated.append((start, end))
+                }
+            }
+        }
+        // What a negated phrase contains is negated too: in "没有想过自杀" the bare 自杀 is.
+        var best: [Int: Finding] = [:]
+        var order: [Int] = []
+        for (rule, finding) in candidates {
+            if negated.contains(where: { $0.start <= finding.start && finding.end <= $0.end }) { continue }
+            if let current = best[rule] {
+                if rank(finding.label) > rank(current.label) { best[rule] = finding }
+            } else {
+                best[rule] = finding
+                order.append(rule)
+            }
+        }
+        return order.compactMap { best[$0] }
+    }
+
+    private func rank(_ label: String) -> Int {
+        switch label {
+        case "crisis": 2
+        case "concern": 1
+        default: 3
+        }
+    }
+
+    /// Hits by class. Hits overlapping a hard negative are dropped.
+    private func collectHits(_ text: CanonicalText) -> [[Hit]] {
+        var hits = [[Hit]](repeating: [], count: classCount)
+        let scalars = text.scalars
+        matcher.forEachMatch(in: scalars) { match in
+            if CanonicalText.isWord(scalars[match.start]), match.start > 0, CanonicalText.isWord(scalars[match.start - 1]) { return }
+            if !phraseIsPrefix[match.phrase], CanonicalText.isWord(scalars[match.end - 1]), match.end < scalars.count,
+               CanonicalText.isWord(scalars[match.end]) { return }
+            for cls in phraseClasses[match.phrase] {
+                hits[Int(cls)].append(Hit(start: Int32(match.start), end: Int32(match.end)))
+            }
+        }
+        addNumbers(scalars, into: &hits[Int(context.number)])
+        let negatives = hits[Int(context.hardNegative)]
+        if !negatives.isEmpty {
+            for cls in 0..<classCount where cls != Int(context.hardNegative) && !hits[cls].isEmpty {
+                hits[cls].removeAll { hit in negatives.contains { $0.start < hit.end && hit.start < $0.end } }
+            }
+        }
+        return hits
+    }
+
+    private func addNumbers(_ scalars: [Unicode.Scalar], into hits: inout [Hit]) {
+        var i = 0
+        while i < scalars.count {
+            guard Self.isNumeral(scalars[i]) else { i += 1; continue }
+            var j = i
+            while j < scalars.count, Self.isNumeral(scalars[j]) { j += 1 }
+            hits.append(Hit(start: Int32(i), end: Int32(j)))
+            i = j
+        }
+    }
+
+    private static func isNumeral(_ s: Unicode.Scalar) -> Bool {
+        ("0"..."9").contains(s) || "一二两三四五六七八九十百千几半".unicodeScalars.contains(s)
+    }
+
+    /// Matches the rest of a rule after its first element; returns the end of the matched span.
+    private func extend(_ rule: CompiledRule, from first: Hit, hits: [[Hit]], text: CanonicalText) -> Int? {
+        var end = Int(first.end)
+        var previousEnd = Int(first.end)
+        let clause = text.clauses[Int(first.start)]
+        for index in 1..<rule.parts.count {
+            let candidates = hits[Int(rule.parts[index])]
+            switch rule.links[index] {
+            case .anywhere:
+                guard let latest = candidates.max(by: { $0.end < $1.end }) else { return nil }
+                end = max(end, Int(latest.end))
+            case .after(let gap):
+                var found: Hit?
+                for hit in candidates where Int(hit.start) >= previousEnd && text.clauses[Int(hit.start)] == clause {
+                    guard text.gap(afterEnd: previousEnd, toStart: Int(hit.start)) <= gap else { continue }
+                    if found == nil || hit.start < (found?.start ?? .max) { found = hit }
+                }
+                guard let found else { return nil }
+                previousEnd = Int(found.end)
+                end = max(end, previousEnd)
+            }
+        }
+        return end
+    }
+
+    // MARK: Context
+
+    private enum Subject { case speaker, other, unknown }
+
+    private func settle(_ rule: CompiledRule, start: Int, end: Int, hits: [[Hit]], text: CanonicalText) -> Finding? {
+        var finding = Finding(label: rule.label, family: rule.family, start: start, end: end, rule: rule.source)
+        if rule.flags.contains(.fixed) { return finding }
+        if isNegated(start: start, end: end, hits: hits, text: text) { return nil }
+        guard rule.isRisk else { return finding }
+        if hits[Int(context.topic)].contains(where: { Int($0.start) < end && start < Int($0.end) }) {
+            return softened(finding, to: "topic")
+        }
+        let aboutOther = !rule.flags.contains(.anySubject)
+            && (rule.flags.contains(.thirdParty) || subject(before: start, hits: hits, text: text) == .other)
+        // Someone else at immediate risk is a crisis even when it is reported to us.
+        if aboutOther, rule.label == "crisis", isImmediate(at: start, hits: hits, text: text) {
+            finding.family = "third_party"
+            return finding
+        }
+        if isFramed(start: start, end: end, hits: hits, text: text) { return softened(finding, to: "topic") }
+        if aboutOther { return softened(finding, to: "third_party") }
+        return finding
+    }
+
+    private func softened(_ finding: Finding, to family: String) -> Finding {
+        var copy = finding
+        copy.label = "concern"
+        copy.family = family
+        return copy
+    }
+
+    private func isNegated(start: Int, end: Int, hits: [[Hit]], text: CanonicalText) -> Bool {
+        let clause = text.clauses[start]
+        for cue in hits[Int(context.negation)] where Int(cue.start) < start && text.clauses[Int(cue.start)] == clause {
+            // 不想 over the 想 of 想跳楼 negates it as much as a cue right before it.
+            guard Int(cue.end) > start || text.gap(afterEnd: Int(cue.end), toStart: start) <= EngineClass.negationWindow else { continue }
+            if hits[Int(context.notNegation)].contains(where: { $0.start < cue.end && cue.start < $0.end }) { continue }
+            // "I don't know why I want to…": a new first-person subject ends the negation's reach.
+            if hits[Int(context.selfWords)].contains(where: { $0.start >= cue.end && Int($0.end) <= start }) { continue }
+            if Int(cue.end) > end { continue }
+            return true
+        }
+        return false
+    }
+
+    private func isFramed(start: Int, end: Int, hits: [[Hit]], text: CanonicalText) -> Bool {
+        let sentence = text.sentences[start]
+        let selfHits = hits[Int(context.selfWords)]
+        for frame in hits[Int(context.frame)] where Int(frame.end) <= start && text.sentences[Int(frame.start)] == sentence {
+            if !selfHits.contains(where: { $0.start >= frame.end && Int($0.end) <= start }) { return true }
+        }
+        let clause = text.clauses[start]
+        for frame in hits[Int(context.frameAfter)] where Int(frame.start) >= end && text.clauses[Int(frame.start)] == clause {
+            if text.gap(afterEnd: end, toStart: Int(frame.start)) <= EngineClass.frameAfterWindow { return true }
+        }
+        return false
+    }
+
+    /// The nearest person word before `start` in the same clause. Chinese drops subjects, so with
+    /// none the speaker is assumed; a person right after a preposition (`被妈妈`, `和我对象`) is an
+    /// object, not the subject.
+    private func subject(before start: Int, hits: [[Hit]], text: CanonicalText) -> Subject {
+        let clause = text.clauses[start]
+        var best: (end: Int32, subject: Subject)?
+        for hit in hits[Int(context.selfWords)] where Int(hit.end) <= start && text.clauses[Int(hit.start)] == clause {
+            if best == nil || hit.end > (best?.end ?? 0) { best = (hit.end, .speaker) }
+        }
+        let prepositions = hits[Int(context.preposition)]
+        for hit in hits[Int(context.otherPeople)] where Int(hit.end) <= start && text.clauses[Int(hit.start)] == clause {
+            let isObject = prepositions.contains { p in
+                p.end <= hit.start && text.clauses[Int(p.start)] == clause && text.gap(afterEnd: Int(p.end), toStart: Int(hit.start)) <= 1
+            }
+            if isObject { continue }
+            if best == nil || hit.end >= (best?.end ?? 0) { best = (hit.end, .other) }
+        }
+        return best?.subject ?? .unknown
+    }
+
+    /// An immediacy cue in the same sentence or the next one.
+    private func isImmediate(at start: Int, hits: [[Hit]], text: CanonicalText) -> Bool {
+        let sentence = text.sentences[start]
+        return hits[Int(context.immediate)].contains { hit in
+            let s = text.sentences[Int(hit.start)]
+            return s == sentence || s == sentence + 1
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+
+/// One labelled message for `heartline safety eval`.
+public struct EvalItem: Sendable, Equatable {
+    public enum Expectation: String, Sendable {
+        /// Must be detected as a crisis.
+        case crisis
+        /// Either tier above none is right (PsySUICIDE passive ideation, exploring suicide).
+        case concernOrCrisis = "concern-or-crisis"
+        /// Must not be detected as a crisis.
+        case notCrisis = "not-crisis"
+    }
+
+    public var text: String
+    public var expected: Expectation
+    /// Labels for per-kind recall (`hard_negative`, `slang`, `自杀计划`…).
+    public var kinds: [String]
+    /// Earlier questions of the session, oldest first.
+    public var recent: [String]
+
+    public init(text: String, expected: Expectation, kinds: [String] = [], recent: [String] = []) {
+        self.text = text
+        self.expected = expected
+        self.kinds = kinds
+        self.recent = recent
+    }
+}
+
+public enum EvalDatasetError: Error, Sendable, CustomStringConvertible {
+    case unreadable(String)
+    case badLine(Int, String)
+    case unknownFormat
+
+    public var description: String {
+        switch self {
+        case .unreadable(let path): "cannot read \(path)"
+        case .badLine(let line, let why): "line \(line): \(why)"
+        case .unknownFormat: "not JSONL ({\"text\",\"crisis\"}) nor a PsySUICIDE JSON array"
+        }
+    }
+}
+
+/// Reads evaluation files: JSONL `{"text", "crisis": bool, "kind"?, "recent"?}` or the PsySUICIDE
+/// JSON array (`{"text", "labels": [...]}` with Chinese labels).
+public enum EvalDataset {
+    /// PsySUICIDE labels that mean crisis for Heartline's policy.
+    public static let crisisLabels: Set<String> = [
+        "主动自杀意图", "自杀计划", "自杀准备行为", "自杀未遂", "自伤行为", "自伤意图", "用户攻击行为", "他人攻击行为",
+    ]
+    /// Labels where concern or crisis are both right.
+    public static let eitherLabels: Set<String> = ["被动自杀意图", "关于自杀的探索"]
+
+    public static func load(path: String) throws(EvalDatasetError) -> [EvalItem] {
+        guard let data = FileManager.default.contents(atPath: path) else { throw .unreadable(path) }
+        return try parse(data)
+    }
+
+    public static func parse(_ data: Data) throws(EvalDatasetError) -> [EvalItem] {
+        let start = data.first { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 || $0 == 0xEF || $0 == 0xBB || $0 == 0xBF) }
+        if start == UInt8(ascii: "[") { return try psySuicide(data) }
+        if start == UInt8(ascii: "{") { return try jsonl(data) }
+        throw .unknownFormat
+    }
+
+    static func jsonl(_ data: Data) throws(EvalDatasetError) -> [EvalItem] {
+        struct Line: Decodable {
+            var text: String
+            var crisis: Bool
+            var kind: String?
+            var recent: [String]?
+        }
+        var items: [EvalItem] = []
+        for (index, raw) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
+            let trimmed = raw.drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
+            if trimmed.isEmpty || trimmed.first == UInt8(ascii: "#") { continue }
+            guard let line = try? JSONDecoder().decode(Line.self, from: Data(trimmed)) else {
+                throw .badLine(index + 1, "expected {\"text\": string, \"crisis\": bool, \"kind\"?: string, \"recent\"?: [string]}")
+            }
+            items.append(EvalItem(
+                text: line.text, expected: line.crisis ? .crisis : .notCrisis,
+                kinds: line.kind.map { [$0] } ?? [], recent: line.recent ?? []
+            ))
+        }
+        return items
+    }
+
+    static func psySuicide(_ data: Data) throws(EvalDatasetError) -> [EvalItem] {
+        struct Entry: Decodable {
+            var text: String
+            var labels: [String]
+        }
+        guard let entries = try? JSONDecoder().decode([Entry].self, from: data) else { throw .unknownFormat }
+        return entries.map { entry in
+            let labels = Set(entry.labels)
+            let expected: EvalItem.Expectation =
+                !labels.isDisjoint(with: crisisLabels) ? .crisis : !labels.isDisjoint(with: eitherLabels) ? .concernOrCrisis : .notCrisis
+            return EvalItem(text: entry.text, expected: expected, kinds: entry.labels)
+        }
+    }
+}

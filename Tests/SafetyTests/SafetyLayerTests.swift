@@ -1,0 +1,160 @@
+import ChatCore
+import Foundation
+import Synchronization
+import Testing
+@testable import Safety
+
+@Suite struct SafetyLayerTests {
+    func layer(
+        detector: (any CrisisDetecting)? = nil, configuration: SafetyLayer.Configuration = .init(), alerts: AlertDispatcher? = nil
+    ) -> SafetyLayer {
+        SafetyLayer(detector: detector ?? TestLexicon.detector, outputChecker: TestLexicon.output, configuration: configuration, alerts: alerts)
+    }
+
+    @Test func crisisGetsTheTemplateWithHotlines() async throws {
+        let verdict = try await layer().assessInput(input("我今晚就去跳楼"))
+        guard case .crisis(let reasons, let reply) = verdict else {
+            Issue.record("expected crisis, got \(verdict)")
+            return
+        }
+        #expect(reasons.contains("plan") || reasons.contains("preparation"))
+        for number in ["12356", "400-161-9995", "010-82951332", "962525", "12355", "18111", "1925", "988", "116 123", "110", "120"] {
+            #expect(reply.contains(number), "missing \(number)")
+        }
+        guard case .crisis(_, let english) = try await layer().assessInput(input("I want to end my life", language: .en)) else {
+            Issue.record("expected crisis")
+            return
+        }
+        #expect(english.hasPrefix("Thank you") && english.contains("988"))
+    }
+
+    @Test func concernAddsAResourceLine() async throws {
+        let verdict = try await layer().assessInput(input("最近很绝望"))
+        #expect(verdict == .allow(tier: .concern, reasons: ["hopelessness"], resourceLine: SafetyReplies.concernLine(.zh)))
+        #expect(try await layer().assessInput(input("最近总是失眠")) == .allow(tier: .none, reasons: [], resourceLine: nil))
+    }
+
+    @Test func rateLimitGivesAKindReplyButNeverHidesACrisis() async throws {
+        let safety = layer(configuration: .init(rateLimits: .init(perMinute: 2, perDay: 100)))
+        let now = Date()
+        _ = try await safety.assessInput(input("你好", at: now))
+        _ = try await safety.assessInput(input("在吗", at: now))
+        let limited = try await safety.assessInput(input("还在吗", at: now))
+        guard case .blocked(let reason, let reply) = limited else {
+            Issue.record("expected a rate-limit reply")
+            return
+        }
+        #expect(reason == "rate_limit" && reply.contains("12356"))
+        guard case .crisis = try await safety.assessInput(input("我想自杀", at: now)) else {
+            Issue.record("a crisis must be answered even when rate limited")
+            return
+        }
+        #expect(safety.counters["blocked.rate_limit"] == 1)
+    }
+
+    @Test func abuseAndSpamAreRefusedPolitely() async throws {
+        let safety = layer()
+        guard case .blocked("abuse", let reply) = try await safety.assessInput(input("你这个傻逼机器人")) else {
+            Issue.record("expected abuse refusal")
+            return
+        }
+        #expect(!reply.contains("傻逼"))
+        guard case .blocked("spam", _) = try await safety.assessInput(input("兼职刷单日赚500，加微信")) else {
+            Issue.record("expected spam refusal")
+            return
+        }
+    }
+
+    @Test func detectorFailureThrowsSoThePipelineFailsSafe() async throws {
+        let model = CountingModel()
+        let pipeline = ConversationPipeline(sessions: MemorySessions(), model: model, safety: layer(detector: BrokenDetector()))
+        let message = InboundMessage(channel: .local, userKey: "local:a", chatKey: "a", platformMessageID: "1", text: "你好", receivedAt: Date())
+        let reply = await pipeline.handle(message, userHash: UserHash("h"))
+        #expect(reply.source == .failSafe && reply.body.contains("12356"))
+        #expect(model.callCount == 0)
+    }
+
+    @Test func unreadableBlocklistFailsSafeButCrisisStillAnswered() async throws {
+        let missing = FileManager.default.temporaryDirectory.appendingPathComponent("missing-\(UUID().uuidString).txt").path
+        let safety = layer(configuration: .init(blocklistPath: missing))
+        await #expect(throws: BlocklistError.self) { try await safety.assessInput(input("你好")) }
+        guard case .crisis = try await safety.assessInput(input("我想自杀")) else {
+            Issue.record("crisis must not depend on the blocklist")
+            return
+        }
+        #expect(throws: BlocklistError.self) { try SafetyLayer.live(configuration: .init(blocklistPath: missing)) }
+    }
+
+    @Test func unsafeOutputIsReplacedAndCounted() async throws {
+        let safety = layer()
+        let verdict = try await safety.checkOutput("我会一直陪着你", for: input("陪我聊聊"))
+        #expect(verdict == .replace(reason: "promise", reply: SafetyReplies.outputReplacement(.zh)))
+        #expect(safety.counters["output.replaced.promise"] == 1)
+        #expect(try await safety.checkOutput("可以先试试深呼吸。", for: input("紧张")) == .pass)
+    }
+
+    @Test func crisisModeKeepsAResourceLineUntilCoolDown() async {
+        let clock = TestClock()
+        let model = CountingModel()
+        let pipeline = ConversationPipeline(
+            configuration: PipelineConfiguration(crisisCooldown: .seconds(3600)),
+            sessions: MemorySessions(), model: model, safety: layer(), now: { clock.now }
+        )
+        func send(_ text: String) async -> Reply {
+            let message = InboundMessage(channel: .local, userKey: "local:a", chatKey: "a", platformMessageID: UUID().uuidString, text: text, receivedAt: clock.now)
+            return await pipeline.handle(message, userHash: UserHash("h-a"))
+        }
+        let crisis = await send("我不想活了")
+        #expect(crisis.tier == .crisis && crisis.source == .crisis && model.callCount == 0)
+        #expect(crisis.disclaimer != nil, "the first reply of a session carries the disclaimer")
+        clock.advance(60)
+        let later = await send("今天吃了饭")
+        #expect(later.resourceLine == HotlineDirectory.shortLine(for: .zh) && model.callCount == 1)
+        clock.advance(3600)
+        #expect(await send("今天散了步").resourceLine == nil)
+    }
+
+    @Test func longMessageWithBuriedRiskStillGetsTheCrisisReply() async {
+        let model = CountingModel()
+        let pipeline = ConversationPipeline(configuration: PipelineConfiguration(maxInputCharacters: 50), sessions: MemorySessions(), model: model, safety: layer())
+        let text = String(repeating: "今天很忙。", count: 30) + "我已经写好遗书了。" + String(repeating: "路上堵车。", count: 30)
+        let message = InboundMessage(channel: .local, userKey: "local:a", chatKey: "a", platformMessageID: "1", text: text, receivedAt: Date())
+        let reply = await pipeline.handle(message, userHash: UserHash("h"))
+        #expect(reply.source == .crisis)
+        let plain = InboundMessage(channel: .local, userKey: "local:b", chatKey: "b", platformMessageID: "2", text: String(repeating: "很忙。", count: 30), receivedAt: Date())
+        #expect(await pipeline.handle(plain, userHash: UserHash("h2")).body == ReplyCatalog.text(.tooLong(limit: 50), .zh))
+        #expect(model.callCount == 0)
+    }
+
+    @Test func alertCarriesNoTextAndIsThrottled() async throws {
+        let sink = RecordingSink()
+        let dispatcher = AlertDispatcher(sink: sink, minInterval: 1800)
+        let safety = layer(alerts: dispatcher)
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        let event = CrisisEvent(userHash: UserHash("abcdef0123456789"), channel: .telegram, tier: .crisis, reasons: ["intent"], at: now)
+        await safety.crisisRaised(event)
+        await safety.crisisRaised(event)  // same user within the interval: not sent again
+        dispatcher.finish()
+        await dispatcher.run()
+        let alerts = sink.alerts.withLock { $0 }
+        #expect(alerts.count == 1)
+        let alert = try #require(alerts.first)
+        #expect(alert.user == "abcdef0123456789" && alert.channel == "telegram" && alert.tier == "crisis" && alert.reasons == ["intent"])
+        let json = String(decoding: try JSONEncoder().encode(alert), as: UTF8.self)
+        let keys = (try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] ?? [:]).keys.sorted()
+        #expect(keys == ["at", "channel", "event", "reasons", "tier", "user"])
+    }
+
+    @Test func alertsNeverHoldUpTheReply() async throws {
+        let dispatcher = AlertDispatcher(sink: RecordingSink(hang: true), minInterval: 0)
+        let safety = layer(alerts: dispatcher)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await dispatcher.run() }
+            // The sink hangs forever; raising crises must still return at once.
+            for index in 0..<5 {
+                await safety.crisisRaised(CrisisEvent(userHash: UserHash("u\(index)"), channel: .local, tier: .crisis, reasons: [], at: Date()))
+            }
+            group.cancelAll()
+        }
+    }
+}
