@@ -68,6 +68,8 @@ public enum EvalDataset {
             var crisis: Bool
             var kind: String?
             var recent: [String]?
+            /// Same as `recent` (earlier turns, oldest first); accepted for other tools' files.
+            var history: [String]?
         }
         var items: [EvalItem] = []
         for (index, raw) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
@@ -78,7 +80,7 @@ public enum EvalDataset {
             }
             items.append(EvalItem(
                 text: line.text, expected: line.crisis ? .crisis : .notCrisis,
-                kinds: line.kind.map { [$0] } ?? [], recent: line.recent ?? []
+                kinds: line.kind.map { [$0] } ?? [], recent: line.recent ?? line.history ?? []
             ))
         }
         return items
