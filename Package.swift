@@ -56,6 +56,13 @@ let package = Package(
             resources: [.copy("Resources/starter-corpus.jsonl")],
             swiftSettings: swiftSettings
         ),
+        // Dataset preparation: streaming readers (JSON array, JSON lines, gzip), cleaning, dedupe,
+        // writers in `PromptFormat`, the training-file checker, split, stats and cost estimate.
+        .target(
+            name: "Datasets",
+            dependencies: ["ChatCore"],
+            swiftSettings: swiftSettings
+        ),
         // The only Hummingbird user: routes, workers, services, configuration wiring.
         .target(
             name: "HeartlineServer",
@@ -92,5 +99,10 @@ let package = Package(
         ),
 
         .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "DatasetsTests",
+            dependencies: ["Datasets", "ChatCore"],
+            swiftSettings: swiftSettings
+        ),
     ]
 )

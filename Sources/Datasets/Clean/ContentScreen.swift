@@ -1,0 +1,65 @@
+import ChatCore
+
+/// Decides whether a text touches crisis topics (suicide, self-harm, harm to others). Used to keep
+/// such pairs out of training data and to flag them in training files: crisis handling belongs to
+/// the safety layer, which answers before any model is called, not to forum replies a model
+/// imitates. The `Safety` module's detector can be plugged in through this protocol.
+public protocol ContentScreen: Sendable {
+    /// nil when the text is clear; otherwise a short category (never the text).
+    func screen(_ text: String) -> ContentFlag?
+}
+
+public struct ContentFlag: Sendable, Equatable {
+    public var category: String
+
+    public init(category: String) {
+        self.category = category
+    }
+}
+
+/// A conservative keyword screen: it prefers flagging a harmless pair (which is then dropped or
+/// listed for review) to letting a crisis answer through. Matching is on folded text
+/// (`TextNormalizer.fold`), so Traditional characters and full-width letters are caught. It does
+/// not use a bare 死, so 笑死 / 饿死了 / 社死 stay clear; 想死你了 is an explicit exception.
+public struct KeywordContentScreen: ContentScreen {
+    public struct Term: Sendable {
+        public var text: String
+        public var category: String
+        public var unless: [String]
+
+        public init(_ text: String, _ category: String, unless: [String] = []) {
+            self.text = text
+            self.category = category
+            self.unless = unless
+        }
+    }
+
+    public var terms: [Term]
+
+    public init(terms: [Term] = KeywordContentScreen.defaultTerms) {
+        self.terms = terms
+    }
+
+    public func screen(_ text: String) -> ContentFlag? {
+        let folded = TextNormalizer.fold(text)
+        for term in terms where folded.contains(term.text) {
+            if term.unless.contains(where: folded.contains) { continue }
+            return ContentFlag(category: term.category)
+        }
+        return nil
+    }
+
+    public static let defaultTerms: [Term] = {
+        let suicide = [
+            "自杀", "轻生", "自尽", "寻死", "不想活", "活不下去", "结束生命", "结束自己", "了结自己", "了断自己", "一了百了",
+            "割腕", "割脉", "跳楼", "跳河", "跳江", "跳桥", "上吊", "烧炭", "服毒", "喝农药", "吞药", "吃安眠药", "安眠药",
+            "遗书", "紫砂", "殉情", "去死", "suicide", "kill myself", "end my life", "overdose",
+        ].map { Term($0, "suicide") }
+        let wish = [Term("想死", "suicide", unless: ["想死你", "想死我了", "想死他"])]
+        let selfHarm = ["自残", "自伤", "伤害自己", "划自己", "self-harm", "self harm", "cutting myself"].map { Term($0, "self-harm") }
+        let others = ["杀人", "杀了他", "杀了她", "报复社会", "同归于尽", "弄死他", "弄死她"].map { Term($0, "harm-to-others") }
+        return suicide + wish + selfHarm + others
+    }()
+}
+
+import Foundation
