@@ -83,7 +83,7 @@ let package = Package(
         .target(
             name: "HeartlineCLI",
             dependencies: [
-                "ChatCore", "Storage", "ModelBackends", "HeartlineServer",
+                "ChatCore", "Storage", "ModelBackends", "HeartlineServer", "Datasets",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -33,3 +33,16 @@ extension DatasetInput {
         return file
     }
 }
+
+extension DatasetInput {
+    /// `.array` when the first non-space character is `[`, else `.lines` (generic inputs accept both).
+    public static func detectLayout(path: String) throws(DatasetError) -> InputLayout {
+        var source = try open(path: path)
+        var head = [UInt8](repeating: 0, count: 4096)
+        let n = try readChunk(&source, into: &head)
+        var i = 0
+        if n >= 3, head[0] == 0xEF, head[1] == 0xBB, head[2] == 0xBF { i = 3 }
+        while i < n, head[i] == 0x20 || head[i] == 0x0A || head[i] == 0x0D || head[i] == 0x09 { i += 1 }
+        return i < n && head[i] == UInt8(ascii: "[") ? .array : .lines
+    }
+}

@@ -211,7 +211,7 @@ public struct RecordReader {
             if end - i > configuration.maxRecordBytes {
                 throw .recordTooLarge(position(at: i, in: bytes), limit: configuration.maxRecordBytes)
             }
-            advance(to: i, in: bytes)
+            // Keep `start` before the separating comma so it is seen again after the refill.
             return nil
         } catch .syntax(let why, let offset) {
             throw .syntax(position(at: offset, in: bytes), why)
@@ -224,7 +224,6 @@ public struct RecordReader {
                 _ = try lenient.parseValue()
             } catch .needMore {
                 if eof { throw .truncated(position(at: i, in: bytes)) }
-                advance(to: i, in: bytes)
                 return nil
             } catch {
                 throw .syntax(position(at: i, in: bytes), "unreadable record")

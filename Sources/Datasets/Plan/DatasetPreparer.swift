@@ -20,6 +20,7 @@ public struct DatasetPreparer {
         guard !inputs.isEmpty else { throw .invalidOption("no input files (use --flyrae, --efaqa or --jsonl)") }
         let writer = try AtomicFileWriter(path: output)
         var state = RunState(options: options)
+        state.summary.includedSOS = options.efaqa.includeSOS
         do throws(DatasetError) {
             for input in inputs {
                 try process(input, writer: writer, state: &state, progress: progress)
@@ -60,7 +61,8 @@ public struct DatasetPreparer {
     ) throws(DatasetError) {
         let counter = ByteCounter()
         let total = FileByteSource.size(of: input.path) ?? 0
-        var reader = RecordReader(source: try DatasetInput.open(path: input.path, counter: counter), layout: input.kind.layout, configuration: options.reader)
+        let layout = input.kind == .generic ? try DatasetInput.detectLayout(path: input.path) : input.kind.layout
+        var reader = RecordReader(source: try DatasetInput.open(path: input.path, counter: counter), layout: layout, configuration: options.reader)
         defer { reader.close() }
         let flyrae = FlyraeSource(options: options.flyrae)
         let efaqa = EfaqaSource(options: options.efaqa)

@@ -59,6 +59,8 @@ public struct PrepareSummary: Sendable {
     public var estimatedTokens = 0.0
     public var bytesWritten = 0
     public var sosThreads = 0
+    /// Whether SOS threads were kept (`--include-sos`).
+    public var includedSOS = false
     public var sosPositions: [SourcePosition] = []
     public var problems: [String] = []
     public var problemCount = 0
