@@ -46,13 +46,33 @@ public struct PromptFormat: Sendable, Codable, Equatable {
     /// Normalises text the same way for training and serving: `\r\n` → `\n`, trimmed, and any
     /// occurrence of the separator or stop sequence removed so user text cannot fake the structure.
     public func normalize(_ text: String) -> String {
-        var t = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        // Fast paths (dataset preparation calls this for every pair): Foundation's replacing is
+        // only run when the text holds a `\r` or a marker's core, which every marker contains.
+        var t = text
+        if t.utf8.contains(0x0D) {
+            t = t.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
+        }
         for marker in [separator, stopSequence] where !marker.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-            t = t.replacingOccurrences(of: marker, with: " ")
             let core = marker.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard Self.containsBytes(t, core) else { continue }
+            t = t.replacingOccurrences(of: marker, with: " ")
             t = t.replacingOccurrences(of: core, with: " ")
         }
         return t.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Literal UTF-8 substring test (the markers are plain text; no Unicode folding wanted).
+    static func containsBytes(_ text: String, _ needle: String) -> Bool {
+        let n = Array(needle.utf8)
+        guard let first = n.first else { return true }
+        let h = Array(text.utf8)
+        guard h.count >= n.count else { return false }
+        var i = 0
+        while i <= h.count - n.count {
+            if h[i] == first, h[i..<(i + n.count)].elementsEqual(n) { return true }
+            i += 1
+        }
+        return false
     }
 
     /// The prompt for a question with its prior turns (only the last `historyTurns` are used).

@@ -199,11 +199,11 @@ public struct TrainingFileChecker {
         }
         if let first = c.first { tally.completionFirstCharacters.insert(first) } else { tally.completionFirstCharacters.insert("\0") }
         if tally.firstCompletionStartsWithSpace == nil { tally.firstCompletionStartsWithSpace = c.hasPrefix(" ") }
-        if p.contains("\n") { tally.anyPromptHasNewline = true }
-        for (i, candidate) in Self.separatorCandidates.enumerated() where !tally.separatorCandidatesPresent[i] && p.contains(candidate) {
+        if p.utf8.contains(0x0A) { tally.anyPromptHasNewline = true }
+        for (i, candidate) in Self.separatorCandidates.enumerated() where !tally.separatorCandidatesPresent[i] && ByteSearch.contains(p, candidate) {
             tally.separatorCandidatesPresent[i] = true
         }
-        for (i, candidate) in Self.endingCandidates.enumerated() where !tally.endingCandidatesPresent[i] && c.contains(candidate) {
+        for (i, candidate) in Self.endingCandidates.enumerated() where !tally.endingCandidatesPresent[i] && ByteSearch.contains(c, candidate) {
             tally.endingCandidatesPresent[i] = true
         }
     }
@@ -213,13 +213,13 @@ public struct TrainingFileChecker {
         var question = p
         if p.hasSuffix(format.separator) {
             question.removeLast(format.separator.count)
-            if question.contains(format.separator) { tally.flag(.separatorInside, n) }
+            if ByteSearch.contains(question, format.separator) { tally.flag(.separatorInside, n) }
         } else {
             tally.flag(.missingSeparator, n)
         }
         if !format.stopSequence.isEmpty {
             if c.hasSuffix(format.stopSequence) {
-                if c.dropLast(format.stopSequence.count).contains(format.stopSequence) { tally.flag(.stopInside, n) }
+                if ByteSearch.contains(String(c.dropLast(format.stopSequence.count)), format.stopSequence) { tally.flag(.stopInside, n) }
             } else {
                 tally.flag(.missingStop, n)
             }
@@ -294,8 +294,8 @@ public struct TrainingFileChecker {
         while let line = try scanner.next() {
             var parser = JSONParser(bytes: line.bytes, start: 0, end: line.bytes.count, lenient: true)
             guard let value = try? parser.parseValue(), let p = value["prompt"]?.string, let c = value["completion"]?.string else { continue }
-            if !promptSuffix.isEmpty, p.dropLast(promptSuffix.count).contains(promptSuffix) { result.prompt.add(line.number) }
-            if !completionSuffix.isEmpty, c.dropLast(completionSuffix.count).contains(completionSuffix) { result.completion.add(line.number) }
+            if !promptSuffix.isEmpty, ByteSearch.contains(String(p.dropLast(promptSuffix.count)), promptSuffix) { result.prompt.add(line.number) }
+            if !completionSuffix.isEmpty, ByteSearch.contains(String(c.dropLast(completionSuffix.count)), completionSuffix) { result.completion.add(line.number) }
         }
         return result
     }

@@ -42,8 +42,8 @@ public struct KeywordContentScreen: ContentScreen {
 
     public func screen(_ text: String) -> ContentFlag? {
         let folded = TextNormalizer.fold(text)
-        for term in terms where folded.contains(term.text) {
-            if term.unless.contains(where: folded.contains) { continue }
+        for term in terms where ByteSearch.contains(folded, term.text) {
+            if term.unless.contains(where: { ByteSearch.contains(folded, $0) }) { continue }
             return ContentFlag(category: term.category)
         }
         return nil
@@ -52,10 +52,13 @@ public struct KeywordContentScreen: ContentScreen {
     public static let defaultTerms: [Term] = {
         let suicide = [
             "自杀", "轻生", "自尽", "寻死", "不想活", "活不下去", "结束生命", "结束自己", "了结自己", "了断自己", "一了百了",
-            "割腕", "割脉", "跳楼", "跳河", "跳江", "跳桥", "上吊", "烧炭", "服毒", "喝农药", "吞药", "吃安眠药", "安眠药",
+            "割腕", "割脉", "跳河", "跳江", "跳桥", "上吊", "烧炭", "服毒", "喝农药", "吞药", "吃安眠药", "安眠药",
             "遗书", "紫砂", "殉情", "去死", "suicide", "kill myself", "end my life", "overdose",
         ].map { Term($0, "suicide") }
-        let wish = [Term("想死", "suicide", unless: ["想死你", "想死我了", "想死他"])]
+        let wish = [
+            Term("想死", "suicide", unless: ["想死你", "想死我了", "想死他"]),
+            Term("跳楼", "suicide", unless: ["跳楼价", "跳楼甩卖", "跳楼大甩卖"]),
+        ]
         let selfHarm = ["自残", "自伤", "伤害自己", "划自己", "self-harm", "self harm", "cutting myself"].map { Term($0, "self-harm") }
         let others = ["杀人", "杀了他", "杀了她", "报复社会", "同归于尽", "弄死他", "弄死她"].map { Term($0, "harm-to-others") }
         return suicide + wish + selfHarm + others

@@ -62,12 +62,17 @@ public struct Deduplicator: Sendable {
     }
 
     public mutating func check(question: String, answer: String) -> Verdict {
+        check(question: question, answer: answer, normalizedQuestion: Self.normalized(question), normalizedAnswer: Self.normalized(answer))
+    }
+
+    /// The same with the normalised texts already computed (prepare reuses them).
+    public mutating func check(question: String, answer: String, normalizedQuestion: String, normalizedAnswer: String) -> Verdict {
         let exactKey = Fingerprint(question).combined(with: Fingerprint(answer))
         guard exact.insert(exactKey).inserted else { return .exactDuplicate }
         guard nearDuplicates || maxAnswerRepeats > 0 else { return .unique }
-        let answerKey = Fingerprint(Self.normalized(answer))
+        let answerKey = Fingerprint(normalizedAnswer)
         if nearDuplicates {
-            let nearKey = Fingerprint(Self.normalized(question)).combined(with: answerKey)
+            let nearKey = Fingerprint(normalizedQuestion).combined(with: answerKey)
             guard near.insert(nearKey).inserted else { return .nearDuplicate }
         }
         if maxAnswerRepeats > 0 {

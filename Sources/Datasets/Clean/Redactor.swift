@@ -114,12 +114,12 @@ public enum Redactor {
 
     private static let accountMarkers = ["qq", "扣扣", "微信", "vx", "wx", "weixin", "wechat"]
 
-    /// `QQ：12345678`, `微信号 abc_123`: keeps the marker, returns where the id ends.
+    /// `QQ：12345678`, `微信号 abc_123`: returns where the id starts (the marker and separator
+    /// are kept) and ends.
     static func accountAt(_ s: [Unicode.Scalar], _ i: Int) -> (keep: Int, end: Int)? {
         guard let marker = accountMarkers.first(where: { hasPrefix(s, i, $0) }) else { return nil }
         if i > 0, isASCIIAlnum(s[i - 1]), marker.unicodeScalars.first.map(isASCIIAlnum) == true { return nil }
         var k = i + marker.unicodeScalars.count
-        let keep = k
         var gap = 0
         while k < s.count, gap < 4, "号是:：为 ".unicodeScalars.contains(s[k]) { k += 1; gap += 1 }
         let idStart = k
@@ -127,7 +127,7 @@ public enum Redactor {
         let length = k - idStart
         let digitsOnly = s[idStart..<k].allSatisfy(isDigit)
         guard length >= 5, length <= 20, digitsOnly || (length >= 6 && !isDigit(s[idStart])) else { return nil }
-        return (keep, k)
+        return (idStart, k)
     }
 
     private static let phoneContext = ["电话", "手机", "热线", "tel", "致电", "拨打"]

@@ -1,4 +1,5 @@
 import ChatCore
+import Foundation
 
 /// The cleaning rules of `dataset prepare`, applied to every question and answer in this order:
 /// 1. literal `\uXXXX` text decoded (double-escaped dumps);
@@ -95,13 +96,18 @@ enum HTMLText {
             }
             if rest.first == "<", let close = rest.prefix(40).firstIndex(of: ">") {
                 let tag = rest[rest.index(after: rest.startIndex)..<close].lowercased()
-                let name = tag.drop(while: { $0 == "/" }).prefix(while: { $0.isLetter || $0.isNumber })
-                if lineBreakTags.contains(String(name)) {
+                let body = tag.drop(while: { $0 == "/" })
+                let name = body.prefix(while: { $0.isASCII && ($0.isLetter || $0.isNumber) })
+                let after = body.dropFirst(name.count).trimmingCharacters(in: .whitespaces)
+                // A tag is a bare name (`<br>`, `</p>`, `<br/>`) or a name with attributes (`<a href=…>`);
+                // `a<b and 3 > 2` is text.
+                let isTag = !name.isEmpty && (after.isEmpty || after == "/" || (body.dropFirst(name.count).first == " " && after.contains("=")))
+                if isTag, lineBreakTags.contains(String(name)) {
                     out += "\n"
                     rest = rest[rest.index(after: close)...]
                     continue
                 }
-                if inlineTags.contains(String(name)) {
+                if isTag, inlineTags.contains(String(name)) {
                     rest = rest[rest.index(after: close)...]
                     continue
                 }

@@ -49,6 +49,7 @@ public struct DatasetPreparer {
         var lastRawQuestion: String?
         var lastCleanQuestion = ""
         var lastQuestionFlag: ContentFlag?
+        var lastNormalizedQuestion = ""
 
         init(options: PrepareOptions) {
             deduplicator = Deduplicator(nearDuplicates: options.nearDuplicates, maxAnswerRepeats: options.maxAnswerRepeats)
@@ -120,13 +121,15 @@ public struct DatasetPreparer {
             state.lastRawQuestion = pair.question
             state.lastCleanQuestion = cleaner.clean(pair.question)
             state.lastQuestionFlag = options.screenCrisis ? screen.screen(state.lastCleanQuestion) : nil
+            state.lastNormalizedQuestion = Deduplicator.normalized(state.lastCleanQuestion)
         }
         let question = state.lastCleanQuestion
         let answer = cleaner.clean(pair.answer)
         func drop(_ reason: DropReason) { state.summary.dropped[reason, default: 0] += 1 }
 
         guard !question.isEmpty, !answer.isEmpty else { return drop(.emptyAfterCleaning) }
-        if options.dropLowContent, LowContentFilter.isLowContent(answer) { return drop(.thanksOrEmojiOnly) }
+        let normalizedAnswer = Deduplicator.normalized(answer)
+        if options.dropLowContent, LowContentFilter.isLowContent(normalized: normalizedAnswer) { return drop(.thanksOrEmojiOnly) }
         let answerLength = answer.unicodeScalars.count
         if answerLength < options.minAnswerCharacters { return drop(.tooShort) }
         if options.maxPromptCharacters > 0, question.unicodeScalars.count > options.maxPromptCharacters { return drop(.promptTooLong) }
@@ -142,7 +145,7 @@ public struct DatasetPreparer {
             state.line.removeSubrange(mark...)
             return drop(.exampleTooLong)
         }
-        switch state.deduplicator.check(question: question, answer: answer) {
+        switch state.deduplicator.check(question: question, answer: answer, normalizedQuestion: state.lastNormalizedQuestion, normalizedAnswer: normalizedAnswer) {
         case .unique: break
         case .exactDuplicate: state.line.removeSubrange(mark...); return drop(.exactDuplicate)
         case .nearDuplicate: state.line.removeSubrange(mark...); return drop(.nearDuplicate)
