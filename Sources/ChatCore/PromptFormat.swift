@@ -58,6 +58,11 @@ public struct PromptFormat: Sendable, Codable, Equatable {
             t = t.replacingOccurrences(of: marker, with: " ")
             t = t.replacingOccurrences(of: core, with: " ")
         }
+        // Trimming goes through Foundation; skip it when neither end is white space.
+        if let first = t.unicodeScalars.first, let last = t.unicodeScalars.last,
+           !first.properties.isWhitespace, !last.properties.isWhitespace {
+            return t
+        }
         return t.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 

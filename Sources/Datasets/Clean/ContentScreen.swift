@@ -7,6 +7,12 @@ import ChatCore
 public protocol ContentScreen: Sendable {
     /// nil when the text is clear; otherwise a short category (never the text).
     func screen(_ text: String) -> ContentFlag?
+    /// The same, given also `TextNormalizer.fold(text)` when the caller has it already.
+    func screen(_ text: String, folded: String) -> ContentFlag?
+}
+
+extension ContentScreen {
+    public func screen(_ text: String, folded: String) -> ContentFlag? { screen(text) }
 }
 
 public struct ContentFlag: Sendable, Equatable {
@@ -34,19 +40,57 @@ public struct KeywordContentScreen: ContentScreen {
         }
     }
 
-    public var terms: [Term]
+    public let terms: [Term]
+    private let folded: [[UInt8]]
+    /// Term indices by their first character (packed UTF-8), so a text is screened in one pass.
+    private let byFirstCharacter: [UInt32: [Int]]
 
     public init(terms: [Term] = KeywordContentScreen.defaultTerms) {
         self.terms = terms
+        folded = terms.map { Array(TextNormalizer.fold($0.text).utf8) }
+        var index: [UInt32: [Int]] = [:]
+        for (i, bytes) in folded.enumerated() where !bytes.isEmpty {
+            index[Self.packFirst(bytes[...]), default: []].append(i)
+        }
+        byFirstCharacter = index
     }
 
     public func screen(_ text: String) -> ContentFlag? {
-        let folded = TextNormalizer.fold(text)
-        for term in terms where ByteSearch.contains(folded, term.text) {
-            if term.unless.contains(where: { ByteSearch.contains(folded, $0) }) { continue }
-            return ContentFlag(category: term.category)
+        screen(text, folded: Folding.fold(text))
+    }
+
+    public func screen(_ text: String, folded text2: String) -> ContentFlag? {
+        var copy = text2
+        let hit: Int? = copy.withUTF8 { bytes in
+            var i = 0
+            while i < bytes.count {
+                let lead = bytes[i]
+                let length = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
+                if let candidates = byFirstCharacter[Self.packFirst(bytes[i..<min(bytes.count, i + length)])] {
+                    for c in candidates where matches(folded[c], bytes, at: i) {
+                        if terms[c].unless.contains(where: { ByteSearch.contains(text2, $0) }) { continue }
+                        return c
+                    }
+                }
+                i += length
+            }
+            return nil
         }
-        return nil
+        return hit.map { ContentFlag(category: terms[$0].category) }
+    }
+
+    private func matches(_ term: [UInt8], _ bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> Bool {
+        guard i + term.count <= bytes.count else { return false }
+        for k in 0..<term.count where bytes[i + k] != term[k] { return false }
+        return true
+    }
+
+    private static func packFirst(_ bytes: some Collection<UInt8>) -> UInt32 {
+        let lead = bytes.first ?? 0
+        let length = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
+        var value: UInt32 = 0
+        for byte in bytes.prefix(length) { value = value << 8 | UInt32(byte) }
+        return value
     }
 
     public static let defaultTerms: [Term] = {

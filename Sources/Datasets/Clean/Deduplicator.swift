@@ -85,10 +85,16 @@ public struct Deduplicator: Sendable {
 
     /// Folded text with only letters and digits kept.
     public static func normalized(_ text: String) -> String {
-        var out = String.UnicodeScalarView()
-        for scalar in TextNormalizer.fold(text).unicodeScalars where LowContentFilter.isContent(scalar) {
-            out.append(scalar)
+        normalized(folded: Folding.fold(text))
+    }
+
+    /// The same for text already folded.
+    public static func normalized(folded: String) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(folded.utf8.count)
+        for scalar in folded.unicodeScalars where LowContentFilter.isContent(scalar) {
+            if let encoded = UTF8.encode(scalar) { out.append(contentsOf: encoded) }
         }
-        return String(out)
+        return String(decoding: out, as: UTF8.self)
     }
 }

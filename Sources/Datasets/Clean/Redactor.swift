@@ -14,12 +14,17 @@ public enum Redactor {
     public static let account = "[账号]"
 
     public static func redact(_ text: String) -> String {
-        // Fast exit: no digits, no '@', no '.', nothing to do.
-        guard text.utf8.contains(where: { ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x40 || $0 == 0x2E }) else { return text }
+        guard mayContainContact(text) else { return text }
         let s = Array(text.unicodeScalars)
         var out = String.UnicodeScalarView()
         var i = 0
         while i < s.count {
+            // Matches start at ASCII characters or at the markers 微信 / 扣扣 only.
+            if s[i].value >= 0x80, s[i] != "微", s[i] != "扣" {
+                out.append(s[i])
+                i += 1
+                continue
+            }
             if let end = url(s, i) {
                 out.append(contentsOf: link.unicodeScalars)
                 i = end
@@ -41,6 +46,37 @@ public enum Redactor {
         }
         return String(out)
     }
+
+    /// A cheap byte pass that rules out most texts: no '@', no ASCII `x.y`, no run of 7 digits,
+    /// no account marker means nothing to redact.
+    static func mayContainContact(_ text: String) -> Bool {
+        var copy = text
+        return copy.withUTF8 { s in
+            var digits = 0
+            var previous: UInt8 = 0
+            for (i, b) in s.enumerated() {
+                let lower = b | 0x20
+                if b >= 0x30, b <= 0x39 {
+                    digits += 1
+                    if digits >= 5 { return true }
+                } else if !(b == 0x2D || b == 0x20) || digits == 0 {
+                    digits = 0
+                }
+                if b == 0x40 { return true }
+                if b == 0x2E, i + 1 < s.count, isAlnum(previous), isAlnum(s[i + 1]) { return true }
+                let p = previous | 0x20
+                if (p == 0x71 && lower == 0x71) || (p == 0x76 && lower == 0x78) || (p == 0x77 && (lower == 0x78 || lower == 0x65)) { return true }
+                if b == 0xE5 || b == 0xE6, i + 2 < s.count {
+                    // 微 (E5 BE AE) and 扣 (E6 89 A3) start the Chinese markers.
+                    if (b == 0xE5 && s[i + 1] == 0xBE && s[i + 2] == 0xAE) || (b == 0xE6 && s[i + 1] == 0x89 && s[i + 2] == 0xA3) { return true }
+                }
+                previous = b
+            }
+            return false
+        }
+    }
+
+    private static func isAlnum(_ b: UInt8) -> Bool { (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) }
 
     // MARK: Scanners (each returns the end index of a match starting at i)
 

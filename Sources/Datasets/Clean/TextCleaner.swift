@@ -31,49 +31,89 @@ public struct TextCleaner: Sendable {
         return t
     }
 
-    /// Steps 3, 4 and 6 in one pass over the scalars.
+    /// Steps 3, 4 and 6 in one pass over the UTF-8 bytes (a scalar-by-scalar `String` build was
+    /// the slowest part of preparing a corpus).
     static func normalizeWhitespace(_ text: String) -> String {
-        var out = String.UnicodeScalarView()
-        var pendingSpace = false
-        var newlines = 0
-        var lineHasContent = false
-        var any = false
-        var previousCR = false
-        for scalar in text.unicodeScalars {
-            let v = scalar.value
-            if v == 0x0D { previousCR = true; newlines += 1; pendingSpace = false; lineHasContent = false; continue }
-            if v == 0x0A {
-                if !previousCR { newlines += 1 }
-                previousCR = false
-                pendingSpace = false
-                lineHasContent = false
-                continue
+        var copy = text
+        return copy.withUTF8 { s in
+            var out: [UInt8] = []
+            out.reserveCapacity(s.count)
+            var pendingSpace = false
+            var newlines = 0
+            var lineHasContent = false
+            var any = false
+            var previousCR = false
+            var i = 0
+            while i < s.count {
+                let b = s[i]
+                var length = 1
+                var kind = Kind.content
+                switch b {
+                case 0x0D: kind = .carriageReturn
+                case 0x0A: kind = .lineFeed
+                case 0x09, 0x0B, 0x0C, 0x20: kind = .space
+                case 0..<0x20, 0x7F: kind = .drop
+                case 0x80...:
+                    length = b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : 2
+                    if i + length > s.count { length = s.count - i }
+                    kind = classify(s, i, length)
+                default: break
+                }
+                switch kind {
+                case .carriageReturn:
+                    previousCR = true
+                    newlines += 1
+                    pendingSpace = false
+                    lineHasContent = false
+                case .lineFeed:
+                    if !previousCR { newlines += 1 }
+                    previousCR = false
+                    pendingSpace = false
+                    lineHasContent = false
+                case .space:
+                    previousCR = false
+                    if lineHasContent { pendingSpace = true }
+                case .drop:
+                    previousCR = false
+                case .content:
+                    previousCR = false
+                    if any, newlines > 0 {
+                        out.append(0x0A)
+                        if newlines > 1 { out.append(0x0A) }
+                    } else if pendingSpace {
+                        out.append(0x20)
+                    }
+                    newlines = 0
+                    pendingSpace = false
+                    lineHasContent = true
+                    any = true
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: s[i..<(i + length)]))
+                }
+                i += length
             }
-            previousCR = false
-            switch v {
-            case 0x200B...0x200F, 0x202A...0x202E, 0x2060...0x2064, 0xFEFF, 0x00AD, 0x180E:
-                continue
-            case 0x09, 0x20, 0xA0, 0x3000, 0x2000...0x200A, 0x202F, 0x205F, 0x1680, 0x0B, 0x0C, 0x85, 0x2028, 0x2029:
-                if lineHasContent { pendingSpace = true }
-                continue
-            case 0..<0x20, 0x7F...0x9F:
-                continue
-            default:
-                break
-            }
-            if any, newlines > 0 {
-                out.append("\n")
-                if newlines > 1 { out.append("\n") }
-            } else if pendingSpace {
-                out.append(" ")
-            }
-            newlines = 0
-            pendingSpace = false
-            lineHasContent = true
-            any = true
-            out.append(scalar)
+            return String(decoding: out, as: UTF8.self)
         }
-        return String(out)
+    }
+
+    private enum Kind {
+        case content, space, drop, lineFeed, carriageReturn
+    }
+
+    /// Zero-width, direction and C1 control characters are dropped; Unicode spaces become spaces.
+    private static func classify(_ s: UnsafeBufferPointer<UInt8>, _ i: Int, _ length: Int) -> Kind {
+        let value: UInt32
+        switch length {
+        case 2: value = UInt32(s[i] & 0x1F) << 6 | UInt32(s[i + 1] & 0x3F)
+        case 3: value = UInt32(s[i] & 0x0F) << 12 | UInt32(s[i + 1] & 0x3F) << 6 | UInt32(s[i + 2] & 0x3F)
+        default: return .content
+        }
+        switch value {
+        case 0x200B...0x200F, 0x202A...0x202E, 0x2060...0x2064, 0xFEFF, 0x00AD, 0x180E: return .drop
+        case 0xA0, 0x3000, 0x2000...0x200A, 0x202F, 0x205F, 0x1680, 0x85, 0x2028, 0x2029: return .space
+        case 0x80...0x9F: return .drop
+        default:
+            return .content
+        }
     }
 }
 

@@ -189,10 +189,12 @@ struct JSONParser {
         scratch.removeAll(keepingCapacity: true)
         var i = range.lowerBound
         while i < range.upperBound {
-            let b = bytes[i]
-            guard b == 0x5C else {
-                scratch.append(b)
-                i += 1
+            guard bytes[i] == 0x5C else {
+                // Copy the run up to the next backslash in one go.
+                var j = i + 1
+                while j < range.upperBound, bytes[j] != 0x5C { j += 1 }
+                scratch.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<j]))
+                i = j
                 continue
             }
             let e = bytes[i + 1]

@@ -120,21 +120,23 @@ public struct DatasetPreparer {
         if pair.question != state.lastRawQuestion {
             state.lastRawQuestion = pair.question
             state.lastCleanQuestion = cleaner.clean(pair.question)
-            state.lastQuestionFlag = options.screenCrisis ? screen.screen(state.lastCleanQuestion) : nil
-            state.lastNormalizedQuestion = Deduplicator.normalized(state.lastCleanQuestion)
+            let folded = Folding.fold(state.lastCleanQuestion)
+            state.lastQuestionFlag = options.screenCrisis ? screen.screen(state.lastCleanQuestion, folded: folded) : nil
+            state.lastNormalizedQuestion = Deduplicator.normalized(folded: folded)
         }
         let question = state.lastCleanQuestion
         let answer = cleaner.clean(pair.answer)
         func drop(_ reason: DropReason) { state.summary.dropped[reason, default: 0] += 1 }
 
         guard !question.isEmpty, !answer.isEmpty else { return drop(.emptyAfterCleaning) }
-        let normalizedAnswer = Deduplicator.normalized(answer)
+        let foldedAnswer = Folding.fold(answer)
+        let normalizedAnswer = Deduplicator.normalized(folded: foldedAnswer)
         if options.dropLowContent, LowContentFilter.isLowContent(normalized: normalizedAnswer) { return drop(.thanksOrEmojiOnly) }
         let answerLength = answer.unicodeScalars.count
         if answerLength < options.minAnswerCharacters { return drop(.tooShort) }
         if options.maxPromptCharacters > 0, question.unicodeScalars.count > options.maxPromptCharacters { return drop(.promptTooLong) }
         if options.maxAnswerCharacters > 0, answerLength > options.maxAnswerCharacters { return drop(.answerTooLong) }
-        if options.screenCrisis, let flag = state.lastQuestionFlag ?? screen.screen(answer) {
+        if options.screenCrisis, let flag = state.lastQuestionFlag ?? screen.screen(answer, folded: foldedAnswer) {
             state.summary.crisisCategories[flag.category, default: 0] += 1
             return drop(.crisisContent)
         }
