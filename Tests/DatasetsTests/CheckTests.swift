@@ -279,7 +279,7 @@ struct CheckTests {
         let text = try #require(temp.read("fixed.jsonl"))
         #expect(text.contains(#"{"prompt":"没有分隔符\n\n###\n\n","completion":" 没有空格也没有结束 [END]"}"#))
         #expect(text.contains(" 你好 [END]"))
-        #expect(temp.read("in.jsonl").map { $0.utf8.count } == bytes.count, "the input is untouched")
+        #expect(FileManager.default.contents(atPath: input).map(Array.init) == bytes, "the input is untouched")
     }
 
     @Test("--fix opt-ins: lowercase and common prefixes")

@@ -23,7 +23,7 @@ struct GzipTests {
         var crc = CRC32()
         bytes.withUnsafeBytes { crc.update($0) }
         #expect(crc.value == 3_062_820_266)
-        #expect(String(decoding: bytes.prefix(12), as: UTF8.self) == #"{"prompt":"第"#)
+        #expect(String(decoding: bytes.prefix(14), as: UTF8.self) == #"{"prompt":"第"#)
     }
 
     @Test("stored blocks and concatenated members give the same text")

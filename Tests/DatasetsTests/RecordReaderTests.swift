@@ -81,8 +81,8 @@ struct RecordReaderTests {
         let error = datasetError { try readAll(bytes, layout: .lines) }
         guard case .invalidUTF8(let at)? = error else { Issue.record("got \(String(describing: error))"); return }
         #expect(at.line == 2)
-        #expect(at.byteOffset == 17)
-        #expect(error?.description.contains("line 2, byte 17") == true)
+        #expect(at.byteOffset == 18)
+        #expect(error?.description.contains("line 2, byte 18") == true)
     }
 
     @Test("invalid UTF-8 can be skipped, in lines and inside an array")

@@ -191,10 +191,15 @@ public struct TrainingFileChecker {
         tally.promptSuffix.add(p)
         tally.completionPrefix.add(c)
         tally.completionSuffix.add(c)
-        for scalar in p.unicodeScalars where scalar.properties.isAlphabetic {
+        // Case is counted on the text without this project's separator and stop sequence: the
+        // ` [END]` marker would otherwise make every Chinese file look upper-case.
+        let format = options.format
+        let promptText = p.hasSuffix(format.separator) ? String(p.dropLast(format.separator.count)) : p
+        let completionText = !format.stopSequence.isEmpty && c.hasSuffix(format.stopSequence) ? String(c.dropLast(format.stopSequence.count)) : c
+        for scalar in promptText.unicodeScalars where scalar.properties.isAlphabetic {
             if scalar.properties.isUppercase { tally.upper.prompt += 1 } else if scalar.properties.isLowercase { tally.lower.prompt += 1 }
         }
-        for scalar in c.unicodeScalars where scalar.properties.isAlphabetic {
+        for scalar in completionText.unicodeScalars where scalar.properties.isAlphabetic {
             if scalar.properties.isUppercase { tally.upper.completion += 1 } else if scalar.properties.isLowercase { tally.lower.completion += 1 }
         }
         if let first = c.first { tally.completionFirstCharacters.insert(first) } else { tally.completionFirstCharacters.insert("\0") }

@@ -32,6 +32,17 @@ public struct Fingerprint: Hashable, Sendable, Comparable {
         Fingerprint(high: (high &* 31) ^ other.high &+ 0x9E37_79B9_7F4A_7C15, low: (low &* 37) ^ (other.low >> 1) ^ (other.low << 63))
     }
 
+    /// A re-hash of this fingerprint under a seed: the rank used for seeded splits and samples
+    /// (every bit of the seed changes the order).
+    public func seeded(_ seed: UInt64) -> Fingerprint {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24)
+        for word in [seed, high, low] {
+            for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: word >> UInt64(shift))) }
+        }
+        return Fingerprint(bytes: bytes)
+    }
+
     /// A number in [0, 1) derived from the fingerprint, for seeded sampling and splitting.
     public var unitInterval: Double { Double(high >> 11) / Double(UInt64(1) << 53) }
 

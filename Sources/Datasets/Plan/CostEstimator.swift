@@ -61,13 +61,12 @@ public struct CostEstimator {
         var sizes: [Int32] = []
         var tokens: [Float] = []
         var ranks: [Fingerprint] = []
-        let seedKey = Fingerprint(high: budget.seed, low: ~budget.seed)
         var reader = try TrainingFileReader(path: path)
         while let example = try reader.next() {
             sizes.append(Int32(clamping: example.raw.count + 1))
             let count = example.line.characterCount
             tokens.append(Float(estimator.tokens(ascii: count.ascii, other: count.other)))
-            ranks.append(seedKey.combined(with: Fingerprint(bytes: example.raw)).combined(with: Fingerprint(high: UInt64(sizes.count), low: 0)))
+            ranks.append(Fingerprint(bytes: example.raw).combined(with: Fingerprint(high: UInt64(sizes.count), low: 0)).seeded(budget.seed))
         }
         reader.close()
         let tokenBudget = budget.maxCost.flatMap { cost in pricePerThousand.map { cost / $0 * 1000 / Double(epochs) } } ?? .infinity

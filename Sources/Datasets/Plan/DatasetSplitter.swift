@@ -45,8 +45,7 @@ public struct DatasetSplitter {
         var target = Int((Double(total) * options.validationFraction).rounded())
         if let cap = options.maxValidation { target = min(target, cap) }
         target = max(target, 1)
-        let seedKey = Fingerprint(high: options.seed, low: ~options.seed)
-        let ranked = sizes.keys.sorted { seedKey.combined(with: $0) < seedKey.combined(with: $1) }
+        let ranked = sizes.keys.map { ($0, $0.seeded(options.seed)) }.sorted { $0.1 < $1.1 }.map(\.0)
         var chosen: Set<Fingerprint> = []
         var validationCount = 0
         for group in ranked where validationCount < target {
