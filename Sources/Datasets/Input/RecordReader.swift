@@ -182,16 +182,17 @@ public struct RecordReader {
             } else {
                 outcome = .record(value, at)
             }
-        } catch .needMore {
-            outcome = .skipped(lineEnd == end && eof ? .truncated(at) : .syntax(at, "the JSON object does not end on its line"), at)
-        } catch .syntax(let why, let offset) {
-            outcome = .skipped(.syntax(position(at: offset, in: bytes), why), at)
-        } catch .invalidUTF8(let offset) {
-            let error = DatasetError.invalidUTF8(position(at: offset, in: bytes))
-            if configuration.invalidUTF8 == .stop { throw error }
-            outcome = .skipped(error, at)
         } catch {
-            outcome = .skipped(.syntax(at, "unreadable line"), at)
+            switch error {
+            case .needMore:
+                outcome = .skipped(lineEnd == end && eof ? .truncated(at) : .syntax(at, "the JSON object does not end on its line"), at)
+            case .syntax(let why, let offset):
+                outcome = .skipped(.syntax(position(at: offset, in: bytes), why), at)
+            case .invalidUTF8(let offset):
+                let failure = DatasetError.invalidUTF8(position(at: offset, in: bytes))
+                if configuration.invalidUTF8 == .stop { throw failure }
+                outcome = .skipped(failure, at)
+            }
         }
         advance(to: min(lineEnd + 1, end), in: bytes)
         return outcome
@@ -206,34 +207,34 @@ public struct RecordReader {
             records += 1
             advance(to: parser.index, in: bytes)
             return .record(value, at)
-        } catch .needMore {
-            if eof { throw .truncated(position(at: i, in: bytes)) }
-            if end - i > configuration.maxRecordBytes {
-                throw .recordTooLarge(position(at: i, in: bytes), limit: configuration.maxRecordBytes)
-            }
-            // Keep `start` before the separating comma so it is seen again after the refill.
-            return nil
-        } catch .syntax(let why, let offset) {
-            throw .syntax(position(at: offset, in: bytes), why)
-        } catch .invalidUTF8(let offset) {
-            let error = DatasetError.invalidUTF8(position(at: offset, in: bytes))
-            if configuration.invalidUTF8 == .stop { throw error }
-            // The structure is intact: step over the element leniently and go on.
-            var lenient = JSONParser(bytes: bytes, start: i, end: end, lenient: true)
-            do {
-                _ = try lenient.parseValue()
-            } catch .needMore {
-                if eof { throw .truncated(position(at: i, in: bytes)) }
-                return nil
-            } catch {
-                throw .syntax(position(at: i, in: bytes), "unreadable record")
-            }
-            let at = position(at: i, in: bytes)
-            records += 1
-            advance(to: lenient.index, in: bytes)
-            return .skipped(error, at)
         } catch {
-            throw .syntax(position(at: i, in: bytes), "unreadable record")
+            switch error {
+            case .needMore:
+                if eof { throw .truncated(position(at: i, in: bytes)) }
+                if end - i > configuration.maxRecordBytes {
+                    throw .recordTooLarge(position(at: i, in: bytes), limit: configuration.maxRecordBytes)
+                }
+                // Keep `start` before the separating comma so it is seen again after the refill.
+                return nil
+            case .syntax(let why, let offset):
+                throw .syntax(position(at: offset, in: bytes), why)
+            case .invalidUTF8(let offset):
+                let failure = DatasetError.invalidUTF8(position(at: offset, in: bytes))
+                if configuration.invalidUTF8 == .stop { throw failure }
+                // The structure is intact: step over the element leniently and go on.
+                var lenient = JSONParser(bytes: bytes, start: i, end: end, lenient: true)
+                do {
+                    _ = try lenient.parseValue()
+                } catch {
+                    guard case .needMore = error else { throw .syntax(position(at: i, in: bytes), "unreadable record") }
+                    if eof { throw .truncated(position(at: i, in: bytes)) }
+                    return nil
+                }
+                let at = position(at: i, in: bytes)
+                records += 1
+                advance(to: lenient.index, in: bytes)
+                return .skipped(failure, at)
+            }
         }
     }
 
