@@ -85,6 +85,7 @@ let package = Package(
             dependencies: [
                 "ChatCore", "Storage", "ModelBackends", "HeartlineServer", "Datasets",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Configuration", package: "swift-configuration"),

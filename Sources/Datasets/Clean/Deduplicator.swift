@@ -109,3 +109,30 @@ public struct Deduplicator: Sendable {
         return String(decoding: out, as: UTF8.self)
     }
 }
+
+extension Fingerprint {
+    /// The fingerprint of a file's bytes, read in chunks (identifies an upload across runs).
+    public static func ofFile(path: String) throws(DatasetError) -> Fingerprint {
+        var source = try FileByteSource(path: path)
+        var a: UInt64 = 0xCBF2_9CE4_8422_2325
+        var b: UInt64 = 0x84222325_CBF29CE4
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = try readChunk(&source, into: &chunk)
+            if n == 0 { break }
+            for byte in chunk[0..<n] {
+                a = (a ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+                b = (b ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+                b = b ^ (b >> 29)
+            }
+        }
+        return Fingerprint(high: a, low: b)
+    }
+
+    /// 32 hex digits.
+    public var hex: String {
+        let h = String(high, radix: 16)
+        let l = String(low, radix: 16)
+        return String(repeating: "0", count: 16 - h.count) + h + String(repeating: "0", count: 16 - l.count) + l
+    }
+}
