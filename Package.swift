@@ -101,6 +101,19 @@ let package = Package(
 
         .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore"], swiftSettings: swiftSettings),
         .testTarget(
+            name: "FineTuningTests",
+            dependencies: [
+                "ModelBackends", "Datasets", "ChatCore", "heartline",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "DatasetsTests",
             dependencies: ["Datasets", "ChatCore"],
             swiftSettings: swiftSettings
