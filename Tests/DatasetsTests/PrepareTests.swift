@@ -193,3 +193,34 @@ struct PrepareTests {
         #expect(String(decoding: out, as: UTF8.self) == #"{"k":"引号\"反斜杠\\换行\n制表\t响铃\u0007😊"}"#)
     }
 }
+
+@Suite("prepare internals")
+struct PrepareInternalsTests {
+    @Test("the output does not depend on the number of workers")
+    func workers() throws {
+        let temp = TempDirectory()
+        defer { temp.cleanup() }
+        var lines: [String] = []
+        for i in 0..<3000 {
+            lines.append(#"{"prompt":"问题\#(i % 700)","completion":"回答\#(i % 350)：多休息，慢慢来。"}"#)
+        }
+        let input = temp.write("g.jsonl", lines.joined(separator: "\n") + "\n")
+        var one = DatasetPreparer(options: PrepareOptions())
+        one.workers = 1
+        var four = DatasetPreparer(options: PrepareOptions())
+        four.workers = 4
+        let a = try one.run(inputs: [PrepareInput(kind: .generic, path: input)], output: temp.file("a.jsonl"))
+        let b = try four.run(inputs: [PrepareInput(kind: .generic, path: input)], output: temp.file("b.jsonl"))
+        #expect(a.kept == b.kept)
+        #expect(a.dropped == b.dropped)
+        #expect(temp.read("a.jsonl") == temp.read("b.jsonl"))
+        #expect(a.kept > 0 && (a.dropped[.exactDuplicate] ?? 0) > 0)
+    }
+
+    @Test("the fast fold equals TextNormalizer.fold")
+    func folding() {
+        for text in ["自殺ＳＬＥＥＰ睡不著", "Hello WORLD\u{200B}！", "ÀÉÎ ĀĒ\u{3000}tab\there", "😊 emoji 𠀀 ext-B", "\u{1}\u{7F}ctl", "離婚後很難過，壓力大"] {
+            #expect(Folding.fold(text) == TextNormalizer.fold(text), "\(text)")
+        }
+    }
+}

@@ -1,4 +1,5 @@
 import ChatCore
+import Foundation
 
 /// Runs `dataset prepare`: reads every input as a stream, extracts candidate pairs with the
 /// source's filters, cleans, screens, limits and deduplicates them, and writes JSON lines through
@@ -7,6 +8,8 @@ public struct DatasetPreparer {
     public var options: PrepareOptions
     public var screen: any ContentScreen
     public var estimator: TokenEstimator
+    /// Threads preparing pairs (default: the active cores, at most 8).
+    public var workers = min(8, max(1, ProcessInfo.processInfo.activeProcessorCount))
 
     public init(options: PrepareOptions, screen: any ContentScreen = KeywordContentScreen(), estimator: TokenEstimator = TokenEstimator()) {
         self.options = options
@@ -46,10 +49,7 @@ public struct DatasetPreparer {
         var summary = PrepareSummary()
         var deduplicator: Deduplicator
         var line: [UInt8] = []
-        var lastRawQuestion: String?
-        var lastCleanQuestion = ""
-        var lastQuestionFlag: ContentFlag?
-        var lastNormalizedQuestion = ""
+        var pending: [SourcePair] = []
 
         init(options: PrepareOptions) {
             deduplicator = Deduplicator(nearDuplicates: options.nearDuplicates, maxAnswerRepeats: options.maxAnswerRepeats)
@@ -110,53 +110,51 @@ public struct DatasetPreparer {
                 progress(PrepareProgress(file: input.path, bytesDone: counter.value, bytesTotal: total, records: records, kept: state.summary.kept, finishedFile: false))
             }
         }
+        try flush(writer: writer, state: &state)
         state.summary.recordsRead[input.kind, default: 0] += records
         progress(PrepareProgress(file: input.path, bytesDone: counter.value, bytesTotal: total, records: records, kept: state.summary.kept, finishedFile: true))
     }
 
+    /// Pairs waiting for their batch to be prepared.
     private func consider(_ pair: SourcePair, writer: AtomicFileWriter, state: inout RunState) throws(DatasetError) {
-        state.summary.candidates += 1
-        let cleaner = TextCleaner(options: options.cleaner)
-        if pair.question != state.lastRawQuestion {
-            state.lastRawQuestion = pair.question
-            state.lastCleanQuestion = cleaner.clean(pair.question)
-            let folded = Folding.fold(state.lastCleanQuestion)
-            state.lastQuestionFlag = options.screenCrisis ? screen.screen(state.lastCleanQuestion, folded: folded) : nil
-            state.lastNormalizedQuestion = Deduplicator.normalized(folded: folded)
-        }
-        let question = state.lastCleanQuestion
-        let answer = cleaner.clean(pair.answer)
-        func drop(_ reason: DropReason) { state.summary.dropped[reason, default: 0] += 1 }
+        state.pending.append(pair)
+        if state.pending.count >= Self.batchSize { try flush(writer: writer, state: &state) }
+    }
 
-        guard !question.isEmpty, !answer.isEmpty else { return drop(.emptyAfterCleaning) }
-        let foldedAnswer = Folding.fold(answer)
-        let normalizedAnswer = Deduplicator.normalized(folded: foldedAnswer)
-        if options.dropLowContent, LowContentFilter.isLowContent(normalized: normalizedAnswer) { return drop(.thanksOrEmojiOnly) }
-        let answerLength = answer.unicodeScalars.count
-        if answerLength < options.minAnswerCharacters { return drop(.tooShort) }
-        if options.maxPromptCharacters > 0, question.unicodeScalars.count > options.maxPromptCharacters { return drop(.promptTooLong) }
-        if options.maxAnswerCharacters > 0, answerLength > options.maxAnswerCharacters { return drop(.answerTooLong) }
-        if options.screenCrisis, let flag = state.lastQuestionFlag ?? screen.screen(answer, folded: foldedAnswer) {
-            state.summary.crisisCategories[flag.category, default: 0] += 1
-            return drop(.crisisContent)
+    static let batchSize = 2048
+
+    /// Prepares the pending pairs on all cores, then deduplicates and writes them in order.
+    private func flush(writer: AtomicFileWriter, state: inout RunState) throws(DatasetError) {
+        guard !state.pending.isEmpty else { return }
+        let preparation = PairPreparation(options: options, screen: screen)
+        let outcomes = preparation.prepare(batch: state.pending, workers: workers)
+        state.summary.candidates += state.pending.count
+        state.pending.removeAll(keepingCapacity: true)
+        for outcome in outcomes {
+            switch outcome {
+            case .drop(let reason):
+                state.summary.dropped[reason, default: 0] += 1
+            case .crisis(let category):
+                state.summary.crisisCategories[category, default: 0] += 1
+                state.summary.dropped[.crisisContent, default: 0] += 1
+            case .ready(let prepared):
+                let verdict = state.deduplicator.check(
+                    question: prepared.question, answer: prepared.answer,
+                    normalizedQuestion: prepared.normalizedQuestion, normalizedAnswer: prepared.normalizedAnswer
+                )
+                switch verdict {
+                case .unique: break
+                case .exactDuplicate: state.summary.dropped[.exactDuplicate, default: 0] += 1; continue
+                case .nearDuplicate: state.summary.dropped[.nearDuplicate, default: 0] += 1; continue
+                case .repeatedAnswer: state.summary.dropped[.repeatedAnswer, default: 0] += 1; continue
+                }
+                state.summary.kept += 1
+                state.summary.characters += prepared.counts.prompt
+                state.summary.characters += prepared.counts.completion
+                if let category = prepared.category { state.summary.categories[category, default: 0] += 1 }
+                state.line.append(contentsOf: prepared.line)
+            }
         }
-        let context = pair.context.map { ContextTurn(question: cleaner.clean($0.question), answer: cleaner.clean($0.answer)) }
-        let mark = state.line.count
-        let counts = options.output.append(TrainingExample(question: question, answer: answer, context: context), to: &state.line)
-        if counts.prompt.total + counts.completion.total > options.maxExampleCharacters {
-            state.line.removeSubrange(mark...)
-            return drop(.exampleTooLong)
-        }
-        switch state.deduplicator.check(question: question, answer: answer, normalizedQuestion: state.lastNormalizedQuestion, normalizedAnswer: normalizedAnswer) {
-        case .unique: break
-        case .exactDuplicate: state.line.removeSubrange(mark...); return drop(.exactDuplicate)
-        case .nearDuplicate: state.line.removeSubrange(mark...); return drop(.nearDuplicate)
-        case .repeatedAnswer: state.line.removeSubrange(mark...); return drop(.repeatedAnswer)
-        }
-        state.summary.kept += 1
-        state.summary.characters += counts.prompt
-        state.summary.characters += counts.completion
-        if let category = pair.category { state.summary.categories[category, default: 0] += 1 }
         if state.line.count >= 1 << 20 {
             try writer.append(state.line)
             state.line.removeAll(keepingCapacity: true)
