@@ -1,5 +1,6 @@
 import ChatCore
 import Dispatch
+import Synchronization
 
 /// The per-pair work of `dataset prepare` that needs no shared state — cleaning, screening,
 /// limits and rendering — so batches of pairs can be prepared on all cores. Deduplication and
@@ -69,30 +70,15 @@ struct PairPreparation: Sendable {
             var cache = QuestionCache()
             return batch.map { prepare($0, cache: &cache) }
         }
-        var results = [Outcome?](repeating: nil, count: batch.count)
         let slice = (batch.count + workers - 1) / workers
-        results.withUnsafeMutableBufferPointer { buffer in
-            // Each worker writes only its own slice of the buffer.
-            let output = UnsafeSendableBuffer(buffer)
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                var cache = QuestionCache()
-                let range = (worker * slice)..<min(batch.count, (worker + 1) * slice)
-                for index in range { output.store(prepare(batch[index], cache: &cache), at: index) }
-            }
+        // Each worker prepares a contiguous slice and hands it over once, under the lock.
+        let slices = Mutex([[Outcome]](repeating: [], count: workers))
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var cache = QuestionCache()
+            let range = min(batch.count, worker * slice)..<min(batch.count, (worker + 1) * slice)
+            let prepared = range.map { prepare(batch[$0], cache: &cache) }
+            slices.withLock { $0[worker] = prepared }
         }
-        return results.map { $0 ?? .drop(.malformedRecord) }
+        return slices.withLock { $0.flatMap { $0 } }
     }
-}
-
-/// A buffer that workers of `concurrentPerform` write at disjoint indices. `@unchecked` because
-/// the compiler cannot see that the slices do not overlap; `prepare(batch:workers:)` guarantees it
-/// and returns only after every worker finished.
-struct UnsafeSendableBuffer<Element>: @unchecked Sendable {
-    let buffer: UnsafeMutableBufferPointer<Element?>
-
-    init(_ buffer: UnsafeMutableBufferPointer<Element?>) {
-        self.buffer = buffer
-    }
-
-    func store(_ value: Element, at index: Int) { buffer[index] = value }
 }
