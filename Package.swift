@@ -64,6 +64,13 @@ let package = Package(
             resources: [.copy("Resources/starter-corpus.jsonl")],
             swiftSettings: swiftSettings
         ),
+        // Dataset preparation: streaming readers (JSON array, JSON lines, gzip), cleaning, dedupe,
+        // writers in `PromptFormat`, the training-file checker, split, stats and cost estimate.
+        .target(
+            name: "Datasets",
+            dependencies: ["ChatCore"],
+            swiftSettings: swiftSettings
+        ),
         // The only Hummingbird user: routes, workers, services, configuration wiring.
         .target(
             name: "HeartlineServer",
@@ -85,8 +92,9 @@ let package = Package(
         .target(
             name: "HeartlineCLI",
             dependencies: [
-                "ChatCore", "Storage", "ModelBackends", "HeartlineServer", "Safety",
+                "ChatCore", "Storage", "ModelBackends", "HeartlineServer", "Safety", "Datasets",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -144,8 +152,26 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "FineTuningTests",
+            dependencies: [
+                "ModelBackends", "Datasets", "ChatCore", "heartline",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "EndToEndTests",
             dependencies: ["heartline", "InboxCrashHelper", "ChatCore", "Storage"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DatasetsTests",
+            dependencies: ["Datasets", "ChatCore"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -46,18 +46,33 @@ public struct PromptFormat: Sendable, Codable, Equatable {
     /// Normalises text the same way for training and serving: `\r\n` → `\n`, trimmed, and any
     /// occurrence of the separator or stop sequence removed so user text cannot fake the structure.
     public func normalize(_ text: String) -> String {
-        // Fast path: nothing to replace (no carriage return and no marker characters).
-        let markerScalars = Set((separator + stopSequence).unicodeScalars.filter { !$0.properties.isWhitespace })
-        if !text.unicodeScalars.contains(where: { $0 == "\r" || markerScalars.contains($0) }) {
-            return text.trimmedWhitespace()
+        // Fast paths (serving and dataset preparation call this for every text): Foundation's
+        // replacing runs only when the text holds a `\r` or a marker's core.
+        var t = text
+        if t.utf8.contains(0x0D) {
+            t = t.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
         }
-        var t = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
-        for marker in [separator, stopSequence] where !marker.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+        for marker in [separator, stopSequence] {
+            let core = marker.trimmedWhitespace()
+            guard !core.isEmpty, Self.containsBytes(t, core) else { continue }
             t = t.replacingOccurrences(of: marker, with: " ")
-            let core = marker.trimmingCharacters(in: .whitespacesAndNewlines)
             t = t.replacingOccurrences(of: core, with: " ")
         }
-        return t.trimmingCharacters(in: .whitespacesAndNewlines)
+        return t.trimmedWhitespace()
+    }
+
+    /// Literal UTF-8 substring test (the markers are plain text; no Unicode folding wanted).
+    static func containsBytes(_ text: String, _ needle: String) -> Bool {
+        let n = Array(needle.utf8)
+        guard let first = n.first else { return true }
+        let h = Array(text.utf8)
+        guard h.count >= n.count else { return false }
+        var i = 0
+        while i <= h.count - n.count {
+            if h[i] == first, h[i..<(i + n.count)].elementsEqual(n) { return true }
+            i += 1
+        }
+        return false
     }
 
     /// The prompt for a question with its prior turns (only the last `historyTurns` are used).

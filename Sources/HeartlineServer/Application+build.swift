@@ -13,7 +13,7 @@ public func buildApplication(
     logger: Logger,
     onServerRunning: @escaping @Sendable (any NIOCore.Channel) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    let queue = WorkQueue(capacity: settings.queueCapacity)
+    let queue: any WorkSource = dependencies.workSource ?? WorkQueue(capacity: settings.queueCapacity)
     let waiters = ReplyWaiters()
     let pipeline = ConversationPipeline(
         configuration: settings.pipeline,

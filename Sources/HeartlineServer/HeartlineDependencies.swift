@@ -18,6 +18,8 @@ public struct HeartlineDependencies: Sendable {
     public var model: any CompletionModel
     public var safety: any SafetyFilter
     public var messengers: [ChatChannel: any Messenger]
+    /// Where workers take messages from; nil: an in-process `WorkQueue` (file store).
+    public var workSource: (any WorkSource)?
     public var observer: any PipelineObserver
     public var now: @Sendable () -> Date
     /// Long-lived services the dependencies need run (e.g. the HTTP client owner).

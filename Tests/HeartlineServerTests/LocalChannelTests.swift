@@ -134,17 +134,19 @@ import Testing
             await gate.wait()
             return "done"
         }
-        let env = try TestEnvironment(model: model) {
-            $0.queueCapacity = 1
+        let queue = WorkQueue(capacity: 1)
+        var env = try TestEnvironment(model: model) {
             $0.workers = 1
             $0.local.replyTimeout = .milliseconds(200)
         }
+        env.dependencies.workSource = queue
+        let inbox = env.dependencies.inbox
         try await env.app().test(.router) { client in
             // One message occupies the worker, a second fills the queue, a third is refused.
             async let first = client.postLocal(#"{"user":"a","text":"1","id":"1"}"#)
             #expect(await eventually { model.calls == 1 })
             async let second = client.postLocal(#"{"user":"b","text":"2","id":"2"}"#)
-            #expect(await eventually { (try? await env.dependencies.inbox.pending().count) == 2 })
+            #expect(await eventually { await queue.depth() == 1 })
             let third = try await client.postLocal(#"{"user":"c","text":"3","id":"3"}"#)
             #expect(third.status == .serviceUnavailable)
             #expect(third.headers[.retryAfter] != nil)
@@ -153,7 +155,7 @@ import Testing
             #expect(try await first.status == .gatewayTimeout)
             _ = try await second
             await gate.open()
-            #expect(await eventually { (try? await env.dependencies.inbox.pending().count) == 0 })
+            #expect(await eventually { (try? await inbox.pending().count) == 0 })
             let retried = try await client.postLocal(#"{"user":"a","text":"1","id":"1"}"#)
             #expect(retried.status == .ok && object(retried)["body"] as? String == "done")
         }

@@ -1,0 +1,141 @@
+import Foundation
+import Synchronization
+import Testing
+
+/// The seed recipe through the real `heartline` binary: prepare → check → finetune create (twice:
+/// no second upload, no second job) → follow → ask with the fine-tuned model, against the fake.
+@Suite("The recipe end to end through the binary")
+struct RecipeEndToEndTests {
+    struct Run: Sendable {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    static var binary: String? {
+        var candidates: [String] = []
+        let runner = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        candidates.append(runner.appendingPathComponent("heartline").path)
+        candidates.append(runner.deletingLastPathComponent().appendingPathComponent("heartline").path)
+        var root = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { root.deleteLastPathComponent() }
+        candidates.append(root.appendingPathComponent(".build/debug/heartline").path)
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    static let fixtures: String = {
+        var url = URL(fileURLWithPath: #filePath)
+        url.deleteLastPathComponent()
+        url.deleteLastPathComponent()
+        return url.appendingPathComponent("Fixtures/datasets").path
+    }()
+
+    /// Runs the binary without blocking a thread; the environment carries no real keys.
+    static func run(_ arguments: [String], in directory: String, port: Int) async throws -> Run {
+        let binary = try #require(Self.binary, "build the heartline binary first (swift build --build-tests)")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        process.environment = [
+            "PATH": "/usr/bin:/bin",
+            "HEARTLINE_MODEL_BASE_URL": "http://127.0.0.1:\(port)/v1",
+            "HEARTLINE_MODEL_API_KEY": "sk-test-key",
+            "HEARTLINE_DATA_DIR": directory + "/.heartline",
+        ]
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
+            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
+            do {
+                try process.run()
+            } catch {
+                process.terminationHandler = nil
+                continuation.resume(throwing: error)
+            }
+        }
+        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        return Run(status: status, stdout: stdout, stderr: stderr)
+    }
+
+    @Test("prepare, check, create twice, follow, ask")
+    func recipe() async throws {
+        let fake = FakeOpenAI()
+        let model = "ft:babbage-002:org:heartline:e2e"
+        fake.with {
+            $0.defaultScript = [
+                .init(status: "running", events: [("Fine-tuning job started", "info", nil), ("Step 1/1: training loss=0.3", "info", ["step": 1, "total_steps": 1, "train_loss": 0.3])]),
+                .init(status: "succeeded", events: [("New fine-tuned model created: \(model)", "info", nil)], fineTunedModel: model),
+            ]
+        }
+        let directory = NSTemporaryDirectory() + "heartline-e2e-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let fixtures = Self.fixtures
+        try await fake.run { port in
+            let prepare = try await Self.run(["dataset", "prepare", "--flyrae", fixtures + "/flyrae-sample.json", "--efaqa", fixtures + "/efaqa-sample.jsonl.gz", "-o", "train.jsonl", "--quiet"], in: directory, port: port)
+            #expect(prepare.status == 0, "\(prepare.stderr)")
+            #expect(prepare.stdout.contains("Kept 11 pair(s)"))
+            #expect(prepare.stdout.contains("SOS threads"))
+
+            let check = try await Self.run(["dataset", "check", "train.jsonl"], in: directory, port: port)
+            #expect(check.status == 0, "\(check.stdout)")
+            #expect(check.stdout.contains("OK: no errors"))
+
+            let create = try await Self.run(["finetune", "create", "--training-file", "train.jsonl", "--suffix", "heartline", "--epochs", "2"], in: directory, port: port)
+            #expect(create.status == 0, "\(create.stderr)")
+            let jobID = try #require(create.stdout.split(separator: " ").first { $0.hasPrefix("ftjob-") }.map(String.init))
+            let again = try await Self.run(["finetune", "create", "--training-file", "train.jsonl", "--suffix", "heartline", "--epochs", "2"], in: directory, port: port)
+            #expect(again.status == 0, "\(again.stderr)")
+            #expect(again.stdout.contains("Already uploaded"))
+            #expect(again.stdout.contains("already exists: \(jobID)"))
+            #expect(fake.with { $0.uploads.count } == 1)
+            #expect(fake.with { $0.createCalls } == 1)
+
+            let follow = try await Self.run(["finetune", "follow", jobID, "--interval", "0.01"], in: directory, port: port)
+            #expect(follow.status == 0, "\(follow.stderr)")
+            #expect(follow.stdout.contains("Validating training file"))
+            #expect(follow.stdout.contains("step 1/1 (100%) train_loss=0.3000"))
+            #expect(follow.stdout.contains("Fine-tuned model: \(model)"))
+            let resumed = try await Self.run(["finetune", "follow", jobID, "--interval", "0.01", "--quiet"], in: directory, port: port)
+            #expect(resumed.stdout == model + "\n", "only the model name, no old events")
+
+            let list = try await Self.run(["finetune", "list"], in: directory, port: port)
+            #expect(list.stdout.contains(jobID) && list.stdout.contains("succeeded"))
+
+            let ask = try await Self.run(["ask", "--model", model, "我最近总是失眠怎么办"], in: directory, port: port)
+            #expect(ask.status == 0, "\(ask.stderr)")
+            #expect(ask.stdout.contains(fake.completionAnswer))
+            let call = try #require(fake.with { $0.completions.last })
+            #expect(call.model == model)
+            #expect(call.prompt == "我最近总是失眠怎么办\n\n###\n\n")
+            #expect(call.stop == [" [END]"])
+        }
+    }
+
+    @Test("bad input through the binary: clear messages, non-zero exits, no output file")
+    func badInput() async throws {
+        let directory = NSTemporaryDirectory() + "heartline-e2e-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        FileManager.default.createFile(atPath: directory + "/cut.json", contents: Data("[{\"ques_id\":\"1\",\"ques_info\":{\"title\":\"t\"".utf8))
+        let truncated = try await Self.run(["dataset", "prepare", "--flyrae", "cut.json", "-o", "out.jsonl", "--quiet"], in: directory, port: 1)
+        #expect(truncated.status != 0)
+        #expect(truncated.stderr.contains("truncated"))
+        #expect(truncated.stderr.contains("line 1"))
+        let wrong = try await Self.run(["dataset", "prepare", "--efaqa", Self.fixtures + "/flyrae-sample.json", "-o", "out.jsonl", "--quiet"], in: directory, port: 1)
+        #expect(wrong.status != 0)
+        #expect(wrong.stderr.contains("expected JSON lines"))
+        let empty = try await Self.run(["dataset", "prepare", "--flyrae", Self.fixtures + "/flyrae-sample.json", "--min-zan", "1000", "-o", "out.jsonl", "--quiet"], in: directory, port: 1)
+        #expect(empty.status != 0)
+        #expect(empty.stderr.contains("no pair passed the filters"))
+        let entries = try FileManager.default.contentsOfDirectory(atPath: directory)
+        #expect(entries == ["cut.json"], "no partial or temporary output: \(entries)")
+        let check = try await Self.run(["dataset", "check", Self.fixtures + "/flyrae-recipe-output.jsonl"], in: directory, port: 1)
+        #expect(check.status != 0, "the recipe's own output fails: escapes, no separator, no stop")
+        #expect(check.stdout.contains("[separator]") && check.stdout.contains("[escaped_non_ascii]"))
+    }
+}
