@@ -56,11 +56,28 @@ let package = Package(
             resources: [.copy("Resources/starter-corpus.jsonl")],
             swiftSettings: swiftSettings
         ),
+        // WeChat mini-program adapter: signatures, safe-mode crypto, push decoding, access token,
+        // customer-service, jscode2session and msg_sec_check clients.
+        .target(
+            name: "WeChatAdapter",
+            dependencies: [
+                "ChatCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "adapters/wechat-miniprogram/Sources/WeChatAdapter",
+            swiftSettings: swiftSettings
+        ),
         // The only Hummingbird user: routes, workers, services, configuration wiring.
         .target(
             name: "HeartlineServer",
             dependencies: [
-                "ChatCore", "Storage", "ModelBackends",
+                "ChatCore", "Storage", "ModelBackends", "WeChatAdapter",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -76,7 +93,7 @@ let package = Package(
         .target(
             name: "HeartlineCLI",
             dependencies: [
-                "ChatCore", "Storage", "ModelBackends", "HeartlineServer",
+                "ChatCore", "Storage", "ModelBackends", "HeartlineServer", "WeChatAdapter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -92,5 +109,41 @@ let package = Package(
         ),
 
         .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore"], swiftSettings: swiftSettings),
+        // Test support only (not part of any product): a fake WeChat API on loopback.
+        .target(
+            name: "WeChatTestSupport",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/WeChatTestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WeChatAdapterTests",
+            dependencies: [
+                "WeChatAdapter", "ChatCore", "WeChatTestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HeartlineServerTests",
+            dependencies: [
+                "HeartlineServer", "ChatCore", "Storage", "ModelBackends", "WeChatAdapter", "WeChatTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
     ]
 )

@@ -17,6 +17,8 @@ public struct HeartlineDependencies: Sendable {
     public var model: any CompletionModel
     public var safety: any SafetyFilter
     public var messengers: [ChatChannel: any Messenger]
+    /// The WeChat channel's clients; nil when it is disabled.
+    public var wechat: WeChatServices?
     public var observer: any PipelineObserver
     public var now: @Sendable () -> Date
     /// Long-lived services the dependencies need run (e.g. the HTTP client owner).
@@ -32,6 +34,7 @@ public struct HeartlineDependencies: Sendable {
         model: any CompletionModel,
         safety: any SafetyFilter,
         messengers: [ChatChannel: any Messenger] = [:],
+        wechat: WeChatServices? = nil,
         observer: any PipelineObserver = NoPipelineObserver(),
         now: @escaping @Sendable () -> Date = { Date() },
         services: [any Service] = [],
@@ -44,6 +47,7 @@ public struct HeartlineDependencies: Sendable {
         self.model = model
         self.safety = safety
         self.messengers = messengers
+        self.wechat = wechat
         self.observer = observer
         self.now = now
         self.services = services
@@ -76,6 +80,7 @@ public struct HeartlineDependencies: Sendable {
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(timeout: .init(connect: .seconds(5))))
         let model = try ModelFactory.chain(settings: settings, httpClient: httpClient, logger: logger)
         readiness.set("model", healthy: true)
+        let wechat = try WeChatServices.live(settings: settings.wechat, httpClient: httpClient, logger: logger)
 
         return HeartlineDependencies(
             hasher: hasher,
@@ -83,6 +88,8 @@ public struct HeartlineDependencies: Sendable {
             inbox: inbox,
             model: model,
             safety: BasicSafetyFilter(),
+            messengers: wechat.map { [.wechat: $0.messenger] } ?? [:],
+            wechat: wechat,
             services: [HTTPClientService(client: httpClient)],
             readiness: readiness,
             close: { try? await httpClient.shutdown() }

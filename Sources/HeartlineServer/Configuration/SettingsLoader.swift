@@ -116,6 +116,7 @@ public struct SettingsLoader {
         s.queueCapacity = int("queue.capacity", range: 1...10_000_000) ?? s.queueCapacity
         s.workers = int("workers", range: 1...4096) ?? s.workers
         s.sweepInterval = milliseconds("session.sweepIntervalMs", range: 1000...86_400_000) ?? s.sweepInterval
+        problems += WeChatSettingsLoader.load(reader, into: &s.wechat)
         s.logLevel = string("log.level") ?? s.logLevel
         if !["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(s.logLevel) {
             problems.append("log.level: one of trace, debug, info, notice, warning, error, critical")
