@@ -11,6 +11,8 @@ public struct WeChatServices: Sendable {
     public var verifier: WeChatPushVerifier
     public var mapper: WeChatMessageMapper
     public var tokens: AccessTokenCache
+    /// Token-authenticated calls (customer service, content check).
+    public var api: WeChatAPIClient
     public var customerService: CustomerServiceClient
     public var messenger: WeChatMessenger
     public var login: any MiniProgramLoginProvider
@@ -18,13 +20,14 @@ public struct WeChatServices: Sendable {
     public var contentCheck: (any ContentChecking)?
 
     public init(
-        appID: String, verifier: WeChatPushVerifier, tokens: AccessTokenCache, customerService: CustomerServiceClient,
+        appID: String, verifier: WeChatPushVerifier, api: WeChatAPIClient, customerService: CustomerServiceClient,
         messenger: WeChatMessenger, login: any MiniProgramLoginProvider, contentCheck: (any ContentChecking)?
     ) {
         self.appID = appID
         self.verifier = verifier
         self.mapper = WeChatMessageMapper(appID: appID)
-        self.tokens = tokens
+        self.tokens = api.tokens
+        self.api = api
         self.customerService = customerService
         self.messenger = messenger
         self.login = login
@@ -61,7 +64,7 @@ public struct WeChatServices: Sendable {
         return WeChatServices(
             appID: appID,
             verifier: verifier,
-            tokens: tokens,
+            api: client,
             customerService: customerService,
             messenger: WeChatMessenger(client: customerService, typingEnabled: settings.typing, logger: logger.with(label: "heartline.wechat.messenger")),
             login: MiniProgramLoginClient(http: http),
