@@ -95,6 +95,8 @@ let package = Package(
             dependencies: [
                 "ChatCore", "Storage", "ModelBackends", "HeartlineServer", "WeChatAdapter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Configuration", package: "swift-configuration"),
