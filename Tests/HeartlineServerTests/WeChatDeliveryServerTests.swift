@@ -64,8 +64,8 @@ import WeChatTestSupport
 
     @Test func slowWeChatIsRetriedAfterTheTimeout() async throws {
         let h = try H()
-        try await h.run(configure: { $0.wechat.typing = false; $0.wechat.apiTimeout = .milliseconds(200) }) { client async throws in
-            h.fake.script(.send, .delay(.milliseconds(800)))
+        try await h.run(configure: { $0.wechat.typing = false; $0.wechat.apiTimeout = .milliseconds(500) }) { client async throws in
+            h.fake.script(.send, .delay(.milliseconds(1500)))
             try await H.post(client, try h.textPush("慢", msgID: 1401))
             try await H.eventually("the answer") { h.fake.sent.count >= 1 }
             #expect(h.fake.calls(.send) >= 2)
