@@ -62,6 +62,11 @@ public final class FileInbox: Inbox {
     private let committer: GroupCommitter<[UInt8]>
     private let now: @Sendable () -> Date
     private let lock: DirectoryLock
+    /// Whether a compaction runs, and the log size right after the last one. A backlog of pending
+    /// entries larger than `compactionBytes` survives compaction, so the next one waits until the
+    /// log has doubled; otherwise every record would rewrite the whole log (a stall at ~68k
+    /// pending messages, e.g. while the model is down).
+    private let compaction = Mutex<(running: Bool, baseline: Int)>((false, 0))
 
     public init(
         dataDirectory: String,
@@ -87,6 +92,7 @@ public final class FileInbox: Inbox {
         let (loaded, stats) = try Self.load(path: path, now: now(), options: options)
         index.withLock { $0 = loaded }
         try log.rewrite(Self.snapshot(loaded, now: now(), options: options))
+        compaction.withLock { $0.baseline = log.size }
         if stats.torn > 0 || stats.bad > 0 {
             logger.warning("inbox log had unreadable lines; they were dropped", metadata: ["inbox.torn": "\(stats.torn)", "inbox.bad": "\(stats.bad)"])
         }
@@ -195,12 +201,24 @@ public final class FileInbox: Inbox {
     }
 
     private func compactIfNeeded() async {
-        guard log.size > options.compactionBytes || index.withLock({ $0.items.count }) > options.maxKeys + options.maxKeys / 10 else { return }
+        let size = log.size
+        let keys = index.withLock { $0.items.count }
+        let options = options
+        let due = compaction.withLock { c -> Bool in
+            let grown = size > max(options.compactionBytes, 2 * c.baseline)
+            let tooManyKeys = keys > options.maxKeys + options.maxKeys / 10 && size > c.baseline + (1 << 20)
+            guard !c.running, grown || tooManyKeys else { return false }
+            c.running = true
+            return true
+        }
+        guard due else { return }
         do {
             try await compact()
         } catch {
             logger.error("inbox compaction failed", metadata: ["error": "\(error)"])
         }
+        let after = log.size
+        compaction.withLock { $0 = (false, after) }
     }
 
     // MARK: Loading and snapshots
