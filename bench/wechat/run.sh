@@ -20,8 +20,12 @@ COUNT=${COUNT:-300000}
 MODEL_DELAY=${MODEL_DELAY:-5}
 PORT=8282
 SCENARIOS=${*:-push-slow push-fast ask}
+RESULTS=${RESULTS:-/tmp/heartline-wechat-bench.txt}
 
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
+for port in 9900 $PORT; do
+  if curl -s -o /dev/null "http://127.0.0.1:$port/"; then echo "port $port is already in use" >&2; exit 1; fi
+done
 swift build -c release --product heartline >/dev/null
 BIN=$PWD/.build/release/heartline
 WORK=$(mktemp -d /tmp/heartline-bench.XXXXXX)
@@ -38,7 +42,7 @@ trap cleanup EXIT
 export HEARTLINE_WECHAT_APP_ID=wx1234567890abcdef HEARTLINE_WECHAT_APP_SECRET=benchsecret
 export HEARTLINE_WECHAT_TOKEN=HeartlineBenchToken HEARTLINE_WECHAT_ENCODING_AES_KEY=abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG
 export HEARTLINE_WECHAT_API_BASE_URL=http://127.0.0.1:9900 HEARTLINE_LOG_LEVEL=warning
-export HEARTLINE_QUEUE_CAPACITY=5000000 HEARTLINE_WECHAT_ASK_PER_MINUTE=1000000
+export HEARTLINE_QUEUE_CAPACITY=5000000 HEARTLINE_WECHAT_ASK_PER_MINUTE=10000
 
 start_server() {
   local name=$1; shift
@@ -48,8 +52,10 @@ start_server() {
   echo "server did not start; see $WORK/serve-$name.log" >&2; exit 1
 }
 
+# SIGKILL, not SIGTERM: a graceful stop drains every queued message first, which with a slow model
+# and a benchmark-sized backlog takes hours. The backlog is in the durable inbox either way.
 stop_server() {
-  kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=""
+  kill -KILL "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=""
 }
 
 push_run() {
@@ -65,6 +71,8 @@ push_run() {
   stop_server
 }
 
+{
+echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
 for scenario in $SCENARIOS; do
   case $scenario in
     push-slow)
@@ -89,4 +97,5 @@ for scenario in $SCENARIOS; do
     *) echo "unknown scenario $scenario" >&2; exit 1 ;;
   esac
 done
+} 2>&1 | tee "$RESULTS"
 rm -rf "$WORK"
