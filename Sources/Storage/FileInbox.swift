@@ -62,11 +62,19 @@ public final class FileInbox: Inbox {
     private let committer: GroupCommitter<[UInt8]>
     private let now: @Sendable () -> Date
     private let lock: DirectoryLock
-    /// Whether a compaction runs, and the log size right after the last one. A backlog of pending
-    /// entries larger than `compactionBytes` survives compaction, so the next one waits until the
-    /// log has doubled; otherwise every record would rewrite the whole log (a stall at ~68k
-    /// pending messages, e.g. while the model is down).
-    private let compaction = Mutex<(running: Bool, baseline: Int)>((false, 0))
+    /// Compaction bookkeeping. A rewrite blocks commits while it runs, so it must be worth it:
+    /// pending entries survive it unchanged, only answered ones shrink. The log is compacted when
+    /// it grew by `compactionBytes` since the last compaction (and passed `compactionBytes`) and at
+    /// least as many entries were answered since then as are still pending — or, as a safety
+    /// valve, when it is four times its size after the last compaction. Without this, a backlog
+    /// larger than `compactionBytes` (~68k pushes while the model is slow or down) made every
+    /// record rewrite the whole log.
+    private struct Compaction {
+        var running = false
+        var baseline = 0
+        var completedSince = 0
+    }
+    private let compaction = Mutex(Compaction())
 
     public init(
         dataDirectory: String,
@@ -137,6 +145,7 @@ public final class FileInbox: Inbox {
             return .some(keep)
         }
         guard case .some(let storedReply) = kept else { return }
+        compaction.withLock { $0.completedSince += 1 }
         do {
             try await committer.submit(Self.encode(Record(t: "d", id: id, at: at.timeIntervalSince1970, r: storedReply)))
         } catch {
@@ -202,13 +211,16 @@ public final class FileInbox: Inbox {
 
     private func compactIfNeeded() async {
         let size = log.size
-        let keys = index.withLock { $0.items.count }
+        let (keys, pendingCount) = index.withLock { ($0.items.count, $0.pendingCount) }
         let options = options
         let due = compaction.withLock { c -> Bool in
-            let grown = size > max(options.compactionBytes, 2 * c.baseline)
+            let worthIt = c.completedSince > 0 && c.completedSince >= pendingCount
+            let grown = (worthIt && size > max(options.compactionBytes, c.baseline + options.compactionBytes))
+                || size > 4 * max(options.compactionBytes, c.baseline)
             let tooManyKeys = keys > options.maxKeys + options.maxKeys / 10 && size > c.baseline + (1 << 20)
             guard !c.running, grown || tooManyKeys else { return false }
             c.running = true
+            c.completedSince = 0
             return true
         }
         guard due else { return }
@@ -218,7 +230,10 @@ public final class FileInbox: Inbox {
             logger.error("inbox compaction failed", metadata: ["error": "\(error)"])
         }
         let after = log.size
-        compaction.withLock { $0 = (false, after) }
+        compaction.withLock { c in
+            c.running = false
+            c.baseline = after
+        }
     }
 
     // MARK: Loading and snapshots
