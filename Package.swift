@@ -71,11 +71,28 @@ let package = Package(
             dependencies: ["ChatCore"],
             swiftSettings: swiftSettings
         ),
+        // WeChat mini-program adapter: signatures, safe-mode crypto, push decoding, access token,
+        // customer-service, jscode2session and msg_sec_check clients.
+        .target(
+            name: "WeChatAdapter",
+            dependencies: [
+                "ChatCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "adapters/wechat-miniprogram/Sources/WeChatAdapter",
+            swiftSettings: swiftSettings
+        ),
         // The only Hummingbird user: routes, workers, services, configuration wiring.
         .target(
             name: "HeartlineServer",
             dependencies: [
-                "ChatCore", "Storage", "ModelBackends", "Safety",
+                "ChatCore", "Storage", "ModelBackends", "Safety", "WeChatAdapter",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -92,9 +109,10 @@ let package = Package(
         .target(
             name: "HeartlineCLI",
             dependencies: [
-                "ChatCore", "Storage", "ModelBackends", "HeartlineServer", "Safety", "Datasets",
+                "ChatCore", "Storage", "ModelBackends", "HeartlineServer", "Safety", "Datasets", "WeChatAdapter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -123,6 +141,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Test support only (not part of any product): a fake WeChat API on loopback.
+        .target(
+            name: "WeChatTestSupport",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/WeChatTestSupport",
+            swiftSettings: swiftSettings
+        ),
+
         .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore"], swiftSettings: swiftSettings),
         .testTarget(name: "SafetyTests", dependencies: ["Safety", "ChatCore"], swiftSettings: swiftSettings),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "ChatCore"], swiftSettings: swiftSettings),
@@ -141,10 +171,23 @@ let package = Package(
         .testTarget(
             name: "HeartlineServerTests",
             dependencies: [
-                "HeartlineServer", "ChatCore", "Storage", "ModelBackends", "Safety",
+                "HeartlineServer", "ChatCore", "Storage", "ModelBackends", "Safety", "WeChatAdapter", "WeChatTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WeChatAdapterTests",
+            dependencies: [
+                "WeChatAdapter", "ChatCore", "WeChatTestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

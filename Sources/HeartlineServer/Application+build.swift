@@ -53,6 +53,8 @@ public func buildApplication(
         logger.warning("local channel disabled: listening beyond loopback needs local.apiKey")
     }
 
+    WeChatRoutes.add(to: router, settings: settings, dependencies: dependencies, intake: intake, logger: logger)
+
     var services: [any Service] = dependencies.services
     services.append(PipelineWorkerService(workers: workers, readiness: dependencies.readiness, logger: logger.with(label: "heartline.workers")))
     services.append(SessionSweeperService(

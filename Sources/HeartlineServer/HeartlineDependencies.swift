@@ -20,6 +20,8 @@ public struct HeartlineDependencies: Sendable {
     public var messengers: [ChatChannel: any Messenger]
     /// Where workers take messages from; nil: an in-process `WorkQueue` (file store).
     public var workSource: (any WorkSource)?
+    /// The WeChat channel's clients; nil when it is disabled.
+    public var wechat: WeChatServices?
     public var observer: any PipelineObserver
     public var now: @Sendable () -> Date
     /// Long-lived services the dependencies need run (e.g. the HTTP client owner).
@@ -35,6 +37,7 @@ public struct HeartlineDependencies: Sendable {
         model: any CompletionModel,
         safety: any SafetyFilter,
         messengers: [ChatChannel: any Messenger] = [:],
+        wechat: WeChatServices? = nil,
         observer: any PipelineObserver = NoPipelineObserver(),
         now: @escaping @Sendable () -> Date = { Date() },
         services: [any Service] = [],
@@ -47,6 +50,7 @@ public struct HeartlineDependencies: Sendable {
         self.model = model
         self.safety = safety
         self.messengers = messengers
+        self.wechat = wechat
         self.observer = observer
         self.now = now
         self.services = services
@@ -79,6 +83,7 @@ public struct HeartlineDependencies: Sendable {
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(timeout: .init(connect: .seconds(5))))
         let model = try ModelFactory.chain(settings: settings, httpClient: httpClient, logger: logger)
         readiness.set("model", healthy: true)
+        let wechat = try WeChatServices.live(settings: settings.wechat, httpClient: httpClient, logger: logger)
 
         let (safety, safetyServices) = try SafetyFactory.layer(settings: settings, httpClient: httpClient, logger: logger)
         readiness.set("safety", healthy: true)
@@ -89,6 +94,8 @@ public struct HeartlineDependencies: Sendable {
             inbox: inbox,
             model: model,
             safety: safety,
+            messengers: wechat.map { [.wechat: $0.messenger] } ?? [:],
+            wechat: wechat,
             services: [HTTPClientService(client: httpClient)] + safetyServices,
             readiness: readiness,
             close: { try? await httpClient.shutdown() }

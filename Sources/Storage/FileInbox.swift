@@ -62,6 +62,19 @@ public final class FileInbox: Inbox {
     private let committer: GroupCommitter<[UInt8]>
     private let now: @Sendable () -> Date
     private let lock: DirectoryLock
+    /// Compaction bookkeeping. A rewrite blocks commits while it runs, so it must be worth it:
+    /// pending entries survive it unchanged, only answered ones shrink. The log is compacted when
+    /// it grew by `compactionBytes` since the last compaction (and passed `compactionBytes`) and at
+    /// least as many entries were answered since then as are still pending — or, as a safety
+    /// valve, when it is four times its size after the last compaction. Without this, a backlog
+    /// larger than `compactionBytes` (~68k pushes while the model is slow or down) made every
+    /// record rewrite the whole log.
+    private struct Compaction {
+        var running = false
+        var baseline = 0
+        var completedSince = 0
+    }
+    private let compaction = Mutex(Compaction())
 
     public init(
         dataDirectory: String,
@@ -87,6 +100,7 @@ public final class FileInbox: Inbox {
         let (loaded, stats) = try Self.load(path: path, now: now(), options: options)
         index.withLock { $0 = loaded }
         try log.rewrite(Self.snapshot(loaded, now: now(), options: options))
+        compaction.withLock { $0.baseline = log.size }
         if stats.torn > 0 || stats.bad > 0 {
             logger.warning("inbox log had unreadable lines; they were dropped", metadata: ["inbox.torn": "\(stats.torn)", "inbox.bad": "\(stats.bad)"])
         }
@@ -131,6 +145,7 @@ public final class FileInbox: Inbox {
             return .some(keep)
         }
         guard case .some(let storedReply) = kept else { return }
+        compaction.withLock { $0.completedSince += 1 }
         do {
             try await committer.submit(Self.encode(Record(t: "d", id: id, at: at.timeIntervalSince1970, r: storedReply)))
         } catch {
@@ -195,11 +210,29 @@ public final class FileInbox: Inbox {
     }
 
     private func compactIfNeeded() async {
-        guard log.size > options.compactionBytes || index.withLock({ $0.items.count }) > options.maxKeys + options.maxKeys / 10 else { return }
+        let size = log.size
+        let (keys, pendingCount) = index.withLock { ($0.items.count, $0.pendingCount) }
+        let options = options
+        let due = compaction.withLock { c -> Bool in
+            let worthIt = c.completedSince > 0 && c.completedSince >= pendingCount
+            let grown = (worthIt && size > max(options.compactionBytes, c.baseline + options.compactionBytes))
+                || size > 4 * max(options.compactionBytes, c.baseline)
+            let tooManyKeys = keys > options.maxKeys + options.maxKeys / 10 && size > c.baseline + (1 << 20)
+            guard !c.running, grown || tooManyKeys else { return false }
+            c.running = true
+            c.completedSince = 0
+            return true
+        }
+        guard due else { return }
         do {
             try await compact()
         } catch {
             logger.error("inbox compaction failed", metadata: ["error": "\(error)"])
+        }
+        let after = log.size
+        compaction.withLock { c in
+            c.running = false
+            c.baseline = after
         }
     }
 

@@ -55,6 +55,7 @@ public struct HeartlineSettings: Sendable {
     public var retrieval = Retrieval()
     public var pipeline = PipelineConfiguration()
     public var safety = SafetySettings()
+    public var wechat = WeChat()
     public var queueCapacity = 10_000
     public var workers = 64
     /// How often idle sessions are swept.

@@ -117,6 +117,7 @@ public struct SettingsLoader {
         s.workers = int("workers", range: 1...4096) ?? s.workers
         s.sweepInterval = milliseconds("session.sweepIntervalMs", range: 1000...86_400_000) ?? s.sweepInterval
         loadSafety(into: &s.safety)
+        problems += WeChatSettingsLoader.load(reader, into: &s.wechat)
         s.logLevel = string("log.level") ?? s.logLevel
         if !["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(s.logLevel) {
             problems.append("log.level: one of trace, debug, info, notice, warning, error, critical")

@@ -1,0 +1,36 @@
+import ChatCore
+import Foundation
+import Hummingbird
+import Logging
+import WeChatAdapter
+
+/// Adds the WeChat push endpoint and the mini-program Q&A API when the channel is enabled.
+enum WeChatRoutes {
+    static func add<Context: RequestContext>(
+        to router: Router<Context>, settings: HeartlineSettings, dependencies: HeartlineDependencies, intake: MessageIntake, logger: Logger
+    ) {
+        let w = settings.wechat
+        guard w.isEnabled else { return }
+        guard let services = dependencies.wechat else {
+            logger.warning("WeChat channel enabled but its services are not configured; routes not added")
+            return
+        }
+        WeChatPushRoutes(
+            services: services, intake: intake, path: w.pushPath, maxBodyBytes: w.maxBodyBytes,
+            logger: logger.with(label: "heartline.wechat.push"), now: dependencies.now
+        ).add(to: router)
+        MiniProgramRoutes(
+            services: services,
+            intake: intake,
+            sessions: MiniProgramSessions(secret: w.sessionSecret, ttl: w.sessionTTL, capacity: w.maxSessions, now: dependencies.now),
+            limiter: MiniProgramRateLimiter(perMinute: w.askPerMinute),
+            moderation: MiniProgramModeration(checker: services.contentCheck, logger: logger.with(label: "heartline.wechat.moderation")),
+            prefix: w.miniProgramPath,
+            askTimeout: w.askTimeout,
+            maxQuestionCharacters: settings.pipeline.maxInputCharacters,
+            logger: logger.with(label: "heartline.wechat.miniprogram"),
+            now: dependencies.now
+        ).add(to: router)
+        logger.info("WeChat channel on", metadata: ["wechat.push_path": "\(w.pushPath)", "wechat.mode": "\(w.effectiveMode.rawValue)"])
+    }
+}

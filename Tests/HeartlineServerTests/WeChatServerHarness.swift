@@ -1,0 +1,174 @@
+import AsyncHTTPClient
+import ChatCore
+import Foundation
+import HeartlineServer
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import Storage
+import Synchronization
+import WeChatAdapter
+import WeChatTestSupport
+
+/// Runs the real application (routes, inbox, workers, customer-service delivery) on loopback with
+/// a fake WeChat API, a scriptable model and a file store in a temporary directory.
+struct WeChatServerHarness: Sendable {
+    static let token = "HeartlineToken2026"
+    static let encodingAESKey = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
+    static let toUser = "gh_1a2b3c4d5e6f"
+
+    let fake: FakeWeChatAPI
+    let model: WeChatTestModel
+    let clock: TestClock
+    let builder: WeChatPushBuilder
+
+    init(fake: FakeWeChatAPI = FakeWeChatAPI(), model: WeChatTestModel = WeChatTestModel()) throws {
+        self.fake = fake
+        self.model = model
+        self.clock = TestClock()
+        self.builder = WeChatPushBuilder(token: Self.token, cipher: try WeChatCipher(encodingAESKey: Self.encodingAESKey, appID: fake.appID))
+    }
+
+    /// Starts the application and runs `body` with a client; `configure` adjusts the settings.
+    func run(
+        configure: @Sendable (inout HeartlineSettings) -> Void = { _ in },
+        _ body: @Sendable (any TestClientProtocol) async throws -> Void
+    ) async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("heartline-wechat-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try await fake.run { base in
+            var settings = HeartlineSettings()
+            settings.http.port = 0
+            settings.dataDirectory = directory
+            settings.workers = 8
+            settings.wechat.appID = fake.appID
+            settings.wechat.appSecret = fake.secret
+            settings.wechat.token = Self.token
+            settings.wechat.encodingAESKey = Self.encodingAESKey
+            settings.wechat.apiBaseURL = base
+            settings.wechat.apiTimeout = .seconds(2)
+            configure(&settings)
+
+            var logger = Logger(label: "heartline-test")
+            logger.logLevel = ProcessInfo.processInfo.environment["HEARTLINE_TEST_LOG"].flatMap { Logger.Level(rawValue: $0) } ?? .critical
+            let hasher = HMACUserKeyHasher(key: Array(repeating: 7, count: 32))
+            guard var wechat = try WeChatServices.live(settings: settings.wechat, httpClient: .shared, logger: logger) else {
+                throw CancellationError()
+            }
+            // Real backoff would make the retry tests slow; keep the policy, shorten the waits.
+            var options = wechat.customerService.options
+            options.initialBackoff = .milliseconds(5)
+            options.maxBackoff = .milliseconds(20)
+            wechat.customerService = CustomerServiceClient(api: wechat.api, options: options, logger: logger)
+            wechat.messenger = WeChatMessenger(client: wechat.customerService, typingEnabled: settings.wechat.typing, logger: logger)
+            let clock = self.clock
+            let dependencies = HeartlineDependencies(
+                hasher: hasher,
+                sessions: try FileSessionStore(dataDirectory: directory, logger: logger),
+                inbox: try FileInbox(dataDirectory: directory, hasher: hasher, logger: logger),
+                model: model,
+                safety: BasicSafetyFilter(),
+                messengers: [.wechat: wechat.messenger],
+                wechat: wechat,
+                now: { clock.now() }
+            )
+            let app = buildApplication(settings: settings, dependencies: dependencies, logger: logger)
+            try await app.test(.live) { client in try await body(client) }
+        }
+    }
+
+    // MARK: Pushes
+
+    var nowSeconds: Int64 { Int64(clock.now().timeIntervalSince1970) }
+
+    func textPush(_ content: String, from user: String = "oUserAlice", msgID: Int64, format: WeChatBodyFormat = .json, mode: WeChatSecurityMode = .safe) throws -> WeChatPushBuilder.Request {
+        let message = WeChatPushBuilder.textMessage(format: format, to: Self.toUser, from: user, createTime: nowSeconds, content: content, msgID: msgID)
+        return try builder.build(message: message, format: format, mode: mode, toUserName: Self.toUser, timestamp: nowSeconds, nonce: "\(msgID)", openID: user)
+    }
+
+    func push(_ message: [UInt8], format: WeChatBodyFormat = .json, mode: WeChatSecurityMode = .safe, timestamp: Int64? = nil) throws -> WeChatPushBuilder.Request {
+        try builder.build(message: message, format: format, mode: mode, toUserName: Self.toUser, timestamp: timestamp ?? nowSeconds, nonce: "42")
+    }
+
+    /// Posts a push and returns the status and body.
+    @discardableResult
+    static func post(_ client: any TestClientProtocol, _ request: WeChatPushBuilder.Request, path: String = "/wechat/push") async throws -> (Int, String) {
+        try await post(client, query: request.queryString, body: request.body, path: path)
+    }
+
+    static func post(_ client: any TestClientProtocol, query: String, body: [UInt8], path: String = "/wechat/push") async throws -> (Int, String) {
+        try await client.execute(uri: path + query, method: .post, body: ByteBuffer(bytes: body)) { response in
+            (Int(response.status.code), String(buffer: response.body))
+        }
+    }
+
+    /// Waits (up to 10 s, polling) until `condition` holds. Used to observe asynchronous delivery,
+    /// never to measure speed.
+    static func eventually(_ what: String, _ condition: @Sendable () -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !condition() {
+            guard ContinuousClock.now < deadline else { throw Timeout(what: what) }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
+    struct Timeout: Error, CustomStringConvertible {
+        var what: String
+        var description: String { "timed out waiting for \(what)" }
+    }
+}
+
+/// The service's notion of now, movable by tests.
+final class TestClock: Sendable {
+    private let offset = Mutex<TimeInterval>(0)
+
+    func now() -> Date { Date().addingTimeInterval(offset.withLock { $0 }) }
+
+    func advance(by seconds: TimeInterval) { offset.withLock { $0 += seconds } }
+}
+
+/// A model that answers `回答：<question>`, counts calls, and can be held at a gate to act slow.
+final class WeChatTestModel: CompletionModel, Sendable {
+    let name = "wechat-test-model"
+    private struct State {
+        var questions: [String] = []
+        var gated = false
+        var waiting: [CheckedContinuation<Void, Never>] = []
+        var answer: String?
+    }
+
+    private let state = Mutex(State())
+
+    var questions: [String] { state.withLock { $0.questions } }
+    var callCount: Int { state.withLock { $0.questions.count } }
+    var waitingCount: Int { state.withLock { $0.waiting.count } }
+
+    /// Makes the next calls wait until `release()`.
+    func hold() { state.withLock { $0.gated = true } }
+
+    func release() {
+        let waiting = state.withLock { s -> [CheckedContinuation<Void, Never>] in
+            s.gated = false
+            defer { s.waiting.removeAll() }
+            return s.waiting
+        }
+        for continuation in waiting { continuation.resume() }
+    }
+
+    /// Answer every question with this text instead.
+    func answer(with text: String?) { state.withLock { $0.answer = text } }
+
+    func complete(_ request: CompletionRequest) async throws -> Completion {
+        await withCheckedContinuation { continuation in
+            let proceed = state.withLock { s -> Bool in
+                s.questions.append(request.question)
+                if s.gated { s.waiting.append(continuation) }
+                return !s.gated
+            }
+            if proceed { continuation.resume() }
+        }
+        let text = state.withLock { $0.answer } ?? "回答：" + request.question
+        return Completion(text: text, model: name, origin: .primary)
+    }
+}

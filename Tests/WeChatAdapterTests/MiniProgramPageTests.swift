@@ -1,0 +1,70 @@
+import Foundation
+import Testing
+
+/// The mini-program page (`adapters/wechat-miniprogram/miniprogram`): its JSON parses, every page
+/// in app.json has its four files, WXML tags balance, it calls only the server's real API paths
+/// and handles every error code the server can send; the JavaScript passes `node --check` (via
+/// `scripts/check-miniprogram.sh`) when node is installed.
+@Suite struct MiniProgramPageTests {
+    let root = Fixtures.directory.appendingPathComponent("miniprogram")
+
+    func text(_ path: String) throws -> String {
+        try String(contentsOf: root.appendingPathComponent(path), encoding: .utf8)
+    }
+
+    @Test func appJSONListsPagesThatExist() throws {
+        let app = try #require(try JSONSerialization.jsonObject(with: Data(text("app.json").utf8)) as? [String: Any])
+        let pages = try #require(app["pages"] as? [String])
+        #expect(!pages.isEmpty)
+        for page in pages {
+            for ext in ["wxml", "wxss", "js", "json"] {
+                #expect(FileManager.default.fileExists(atPath: root.appendingPathComponent("\(page).\(ext)").path), "\(page).\(ext)")
+            }
+        }
+        for json in ["project.config.json", "sitemap.json", "pages/index/index.json"] {
+            #expect(throws: Never.self) { try JSONSerialization.jsonObject(with: Data(text(json).utf8)) }
+        }
+    }
+
+    @Test func wxmlTagsBalance() throws {
+        let wxml = try text("pages/index/index.wxml")
+        let stripped = wxml.replacing(/\{\{[\s\S]*?\}\}/, with: "x")
+        var stack: [String] = []
+        for match in stripped.matches(of: /<(\/?)([a-zA-Z][\w-]*)([^>]*?)(\/?)>/) {
+            if match.4 == "/" { continue }
+            if match.1 == "/" {
+                #expect(stack.popLast() == String(match.2), "unbalanced </\(match.2)>")
+            } else {
+                stack.append(String(match.2))
+            }
+        }
+        #expect(stack.isEmpty)
+        #expect(wxml.contains("{{hotline}}"))
+        #expect(wxml.contains("item.disclaimer"))
+    }
+
+    @Test func usesTheServersPathsAndKnowsItsErrorCodes() throws {
+        let api = try text("utils/api.js")
+        #expect(try text("config.js").contains("apiPrefix: '/wechat/miniprogram'"))
+        #expect(api.contains("post('/login'") && api.contains("post('/ask'"))
+        #expect(api.contains("Authorization: 'Bearer '"))
+        for code in ["invalid_code", "login_rate_limited", "login_blocked", "wechat_unavailable", "wechat_error", "invalid_session",
+                     "rate_limited", "busy", "store_unavailable", "invalid_field", "already_answered", "network"] {
+            #expect(api.contains("\(code):"), "no message for \(code)")
+        }
+    }
+
+    @Test func javaScriptPassesNodeCheck() throws {
+        let script = Fixtures.directory.appendingPathComponent("scripts/check-miniprogram.sh").path
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["bash", script]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        process.waitUntilExit()
+        let log = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 0, "\(log)")
+    }
+}
