@@ -56,11 +56,24 @@ let package = Package(
             resources: [.copy("Resources/starter-corpus.jsonl")],
             swiftSettings: swiftSettings
         ),
+        // Telegram Bot API: update decoding and filtering, formatter, Bot API client, long polling.
+        .target(
+            name: "TelegramAdapter",
+            dependencies: [
+                "ChatCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "adapters/telegram/Sources/TelegramAdapter",
+            swiftSettings: swiftSettings
+        ),
         // The only Hummingbird user: routes, workers, services, configuration wiring.
         .target(
             name: "HeartlineServer",
             dependencies: [
-                "ChatCore", "Storage", "ModelBackends",
+                "ChatCore", "Storage", "ModelBackends", "TelegramAdapter",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -76,7 +89,7 @@ let package = Package(
         .target(
             name: "HeartlineCLI",
             dependencies: [
-                "ChatCore", "Storage", "ModelBackends", "HeartlineServer",
+                "ChatCore", "Storage", "ModelBackends", "HeartlineServer", "TelegramAdapter",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -92,5 +105,52 @@ let package = Package(
         ),
 
         .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore"], swiftSettings: swiftSettings),
+
+        // A strict fake of the Telegram Bot API on loopback, shared by the tests and the benchmark.
+        .target(
+            name: "TelegramBotAPIFake",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/Support/TelegramBotAPIFake",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TelegramAdapterTests",
+            dependencies: [
+                "TelegramAdapter", "ChatCore", "TelegramBotAPIFake",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HeartlineServerTests",
+            dependencies: [
+                "HeartlineServer", "ChatCore", "Storage", "ModelBackends", "TelegramAdapter", "TelegramBotAPIFake",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // `swift run -c release TelegramWebhookBench`: webhook throughput through the full pipeline.
+        .executableTarget(
+            name: "TelegramWebhookBench",
+            dependencies: [
+                "HeartlineServer", "ChatCore", "TelegramAdapter", "TelegramBotAPIFake",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "bench/telegram/Sources/TelegramWebhookBench",
+            swiftSettings: swiftSettings
+        ),
     ]
 )

@@ -11,7 +11,7 @@ public struct Heartline: AsyncParsableCommand {
         built-in starter corpus on http://127.0.0.1:8080. Settings come from flags, HEARTLINE_*
         environment variables, a .env file and a JSON config file (see docs/configuration.md).
         """,
-        subcommands: [Serve.self, Ask.self]
+        subcommands: [Serve.self, Ask.self, TelegramCommand.self]
     )
 
     public init() {}

@@ -54,6 +54,9 @@ public func buildApplication(
     }
 
     var services: [any Service] = dependencies.services
+    if let telegram = dependencies.telegram {
+        services += TelegramChannel.install(telegram, router: router, intake: intake, isLoopback: settings.isLoopback, logger: logger, now: dependencies.now)
+    }
     services.append(PipelineWorkerService(workers: workers, readiness: dependencies.readiness, logger: logger.with(label: "heartline.workers")))
     services.append(SessionSweeperService(
         store: dependencies.sessions, ttl: settings.pipeline.sessionLimits.idleTTL, interval: settings.sweepInterval,

@@ -22,6 +22,8 @@ public struct HeartlineDependencies: Sendable {
     /// Long-lived services the dependencies need run (e.g. the HTTP client owner).
     public var services: [any Service]
     public var readiness: Readiness
+    /// The Telegram channel (webhook or polling, Bot API client); nil when it is off.
+    public var telegram: TelegramComponents?
     /// Releases resources when no service group runs them (one-shot commands such as `ask`).
     public var close: @Sendable () async -> Void
 
@@ -36,6 +38,7 @@ public struct HeartlineDependencies: Sendable {
         now: @escaping @Sendable () -> Date = { Date() },
         services: [any Service] = [],
         readiness: Readiness = Readiness(),
+        telegram: TelegramComponents? = nil,
         close: @escaping @Sendable () async -> Void = {}
     ) {
         self.hasher = hasher
@@ -48,6 +51,7 @@ public struct HeartlineDependencies: Sendable {
         self.now = now
         self.services = services
         self.readiness = readiness
+        self.telegram = telegram
         self.close = close
     }
 
@@ -76,6 +80,9 @@ public struct HeartlineDependencies: Sendable {
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(timeout: .init(connect: .seconds(5))))
         let model = try ModelFactory.chain(settings: settings, httpClient: httpClient, logger: logger)
         readiness.set("model", healthy: true)
+        let telegram = withInbox
+            ? try TelegramComponents.live(settings: settings.telegram, dataDirectory: settings.dataDirectory, httpClient: httpClient, hasher: hasher, logger: logger)
+            : nil
 
         return HeartlineDependencies(
             hasher: hasher,
@@ -83,8 +90,10 @@ public struct HeartlineDependencies: Sendable {
             inbox: inbox,
             model: model,
             safety: BasicSafetyFilter(),
+            messengers: telegram.map { [.telegram: $0.messenger] } ?? [:],
             services: [HTTPClientService(client: httpClient)],
             readiness: readiness,
+            telegram: telegram,
             close: { try? await httpClient.shutdown() }
         )
     }

@@ -53,6 +53,7 @@ public struct HeartlineSettings: Sendable {
     public var hashKey: String?
     public var model = Model()
     public var retrieval = Retrieval()
+    public var telegram = TelegramSettings()
     public var pipeline = PipelineConfiguration()
     public var queueCapacity = 10_000
     public var workers = 64

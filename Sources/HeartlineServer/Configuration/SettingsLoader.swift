@@ -15,7 +15,7 @@ public struct SettingsError: Error, CustomStringConvertible, Sendable {
 /// environment they are `HEARTLINE_` + upper snake case (`HEARTLINE_MODEL_NAME`).
 public struct SettingsLoader {
     let reader: ConfigReader
-    private var problems: [String] = []
+    var problems: [String] = []
 
     public init(reader: ConfigReader) {
         self.reader = reader
@@ -113,6 +113,8 @@ public struct SettingsLoader {
         if p.promptFormat.separator.isEmpty { problems.append("prompt.separator: must not be empty") }
         s.pipeline = p
 
+        s.telegram = loadTelegram(isLoopback: s.isLoopback)
+
         s.queueCapacity = int("queue.capacity", range: 1...10_000_000) ?? s.queueCapacity
         s.workers = int("workers", range: 1...4096) ?? s.workers
         s.sweepInterval = milliseconds("session.sweepIntervalMs", range: 1000...86_400_000) ?? s.sweepInterval
@@ -131,17 +133,17 @@ public struct SettingsLoader {
 
     // MARK: Typed reads that collect problems
 
-    private func raw(_ key: String) -> String? {
+    func raw(_ key: String) -> String? {
         let value = reader.string(forKey: ConfigKey(key.split(separator: ".").map(String.init)), isSecret: Self.isSecret(key))
         guard let value = value?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
         return value
     }
 
-    private func string(_ key: String) -> String? { raw(key) }
+    func string(_ key: String) -> String? { raw(key) }
 
-    private func secret(_ key: String) -> String? { raw(key) }
+    func secret(_ key: String) -> String? { raw(key) }
 
-    private mutating func int(_ key: String, range: ClosedRange<Int>) -> Int? {
+    mutating func int(_ key: String, range: ClosedRange<Int>) -> Int? {
         guard let text = raw(key) else { return nil }
         guard let value = Int(text), range.contains(value) else {
             problems.append("\(key): expected a whole number in \(range.lowerBound)…\(range.upperBound), got \(Self.isSecret(key) ? "<secret>" : text)")
@@ -150,7 +152,7 @@ public struct SettingsLoader {
         return value
     }
 
-    private mutating func double(_ key: String, range: ClosedRange<Double>) -> Double? {
+    mutating func double(_ key: String, range: ClosedRange<Double>) -> Double? {
         guard let text = raw(key) else { return nil }
         guard let value = Double(text), range.contains(value) else {
             problems.append("\(key): expected a number in \(range.lowerBound)…\(range.upperBound), got \(text)")
@@ -159,7 +161,7 @@ public struct SettingsLoader {
         return value
     }
 
-    private mutating func bool(_ key: String) -> Bool? {
+    mutating func bool(_ key: String) -> Bool? {
         guard let text = raw(key)?.lowercased() else { return nil }
         switch text {
         case "1", "true", "yes", "on": return true
@@ -170,7 +172,7 @@ public struct SettingsLoader {
         }
     }
 
-    private mutating func milliseconds(_ key: String, range: ClosedRange<Int>) -> Duration? {
+    mutating func milliseconds(_ key: String, range: ClosedRange<Int>) -> Duration? {
         int(key, range: range).map { .milliseconds($0) }
     }
 }
