@@ -16,19 +16,22 @@ public struct TelegramBotAPI: Sendable {
         public var token: TelegramBotToken
         /// Deadline of one call, retries included (long polls add their poll timeout).
         public var callTimeout: Duration
+        /// Deadline of one attempt, so that a stalled answer leaves time to try again.
+        public var attemptTimeout: Duration
         /// Larger answers are refused (`getUpdates` with 100 updates stays far below).
         public var maxResponseBytes: Int
         public var retry: TelegramRetryPolicy
 
         public init(
             baseURL: String = "https://api.telegram.org", token: TelegramBotToken, callTimeout: Duration = .seconds(30),
-            maxResponseBytes: Int = 8 << 20, retry: TelegramRetryPolicy = TelegramRetryPolicy()
+            attemptTimeout: Duration = .seconds(10), maxResponseBytes: Int = 8 << 20, retry: TelegramRetryPolicy = TelegramRetryPolicy()
         ) {
             var base = baseURL
             while base.hasSuffix("/") { base.removeLast() }
             self.baseURL = base
             self.token = token
             self.callTimeout = callTimeout
+            self.attemptTimeout = attemptTimeout
             self.maxResponseBytes = maxResponseBytes
             self.retry = retry
         }
@@ -63,13 +66,16 @@ public struct TelegramBotAPI: Sendable {
     ) async throws(TelegramAPIError) -> Result {
         let policy = retry ?? configuration.retry
         let deadline = ContinuousClock.now + (timeout ?? configuration.callTimeout)
+        // A long poll legitimately waits for most of its own timeout.
+        let attemptTimeout = timeout ?? configuration.attemptTimeout
         let body = Self.encode(params)
         var retries = 0
         var floodWaits = 0
         while true {
             let error: TelegramAPIError
             do {
-                return try await once(method, body: body, deadline: deadline, as: Result.self)
+                let attemptDeadline = min(deadline, ContinuousClock.now + attemptTimeout)
+                return try await once(method, body: body, deadline: attemptDeadline, as: Result.self)
             } catch let failure {
                 error = failure
             }
@@ -143,12 +149,7 @@ public struct TelegramBotAPI: Sendable {
     /// Decodes the envelope; a lone escaped surrogate in some text (which Foundation rejects) is
     /// repaired rather than making a whole `getUpdates` batch unreadable forever.
     static func decodeEnvelope<Result: Decodable>(_ type: Result.Type, _ bytes: [UInt8]) throws -> TelegramEnvelope<Result> {
-        do {
-            return try JSONDecoder().decode(TelegramEnvelope<Result>.self, from: Data(bytes))
-        } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty {
-            guard let repaired = JSONSurrogateRepair.repair(bytes) else { throw DecodingError.dataCorrupted(context) }
-            return try JSONDecoder().decode(TelegramEnvelope<Result>.self, from: Data(repaired))
-        }
+        try JSONDecoder().decode(TelegramEnvelope<Result>.self, from: Data(JSONSurrogateRepair.repairIfNeeded(bytes)))
     }
 
     /// Maps client errors to kinds. Never uses the error's description: some include the URL.

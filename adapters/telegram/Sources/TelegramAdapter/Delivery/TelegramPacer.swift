@@ -4,9 +4,12 @@ import Foundation
 /// minute per group, thirty per second overall. A caller reserves a slot and sleeps outside the
 /// actor, so a busy chat waits without holding up other chats (they share only the global limit).
 ///
-/// The per-chat and global limits are evenly spaced slots (a GCRA meter without burst, so thirty
-/// per second never becomes fifty-nine in one second); the group limit is an exact sliding window
-/// (at most twenty slots in any sixty seconds), which works because one chat's slots only grow.
+/// - Per chat: evenly spaced slots (a GCRA meter without burst).
+/// - Per group: an exact sliding window (at most twenty slots in any sixty seconds), which works
+///   because one chat's slots only grow.
+/// - Overall: a calendar of 1/30 s slots, one send each. A calendar (not a meter) because slots
+///   are booked out of order: a chat that must wait two seconds books a slot two seconds ahead,
+///   and that must not push back a chat that could send now.
 public actor TelegramPacer {
     public struct Limits: Sendable, Equatable {
         public var perChatInterval: Duration
@@ -50,15 +53,47 @@ public actor TelegramPacer {
 
         mutating func take(at slot: ContinuousClock.Instant) {
             slots.append(slot)
-            if slots.count > capacity { slots.removeFirst(slots.count - capacity) }
+            // Slots older than the span no longer constrain anything.
+            let expired = slots.prefix { $0 + span <= slot }.count
+            let excess = max(expired, slots.count - capacity)
+            if excess > 0 { slots.removeFirst(excess) }
         }
 
         var lastSlot: ContinuousClock.Instant? { slots.last }
     }
 
+    /// Global slots of width 1/rate, each booked at most once.
+    struct Calendar: Sendable {
+        var origin: ContinuousClock.Instant
+        var width: Duration
+        var booked: Set<Int64> = []
+
+        func index(_ instant: ContinuousClock.Instant) -> Int64 {
+            Int64(((instant - origin) / width).rounded(.up))
+        }
+
+        func earliest(_ desired: ContinuousClock.Instant) -> ContinuousClock.Instant {
+            guard width > .zero else { return desired }
+            var k = max(0, index(desired))
+            while booked.contains(k) { k += 1 }
+            return max(desired, origin + width * k)
+        }
+
+        mutating func take(at slot: ContinuousClock.Instant) {
+            guard width > .zero else { return }
+            booked.insert(max(0, index(slot)))
+        }
+
+        mutating func prune(before instant: ContinuousClock.Instant) {
+            guard width > .zero else { return }
+            let current = index(instant)
+            booked = booked.filter { $0 >= current }
+        }
+    }
+
     public let limits: Limits
     private let now: @Sendable () -> ContinuousClock.Instant
-    private var global: Meter
+    private var global: Calendar
     private var chats: [Int64: Meter] = [:]
     private var groups: [Int64: Window] = [:]
     private var reservations = 0
@@ -67,7 +102,12 @@ public actor TelegramPacer {
         self.limits = limits
         self.now = now
         let start = now()
-        global = Meter(interval: .seconds(1) / limits.globalPerSecond, nextDue: start)
+        global = Calendar(origin: start, width: Self.spacing(perSecond: limits.globalPerSecond))
+    }
+
+    /// One second divided by the rate, rounded up so that `n` sends never fit in less than a second.
+    static func spacing(perSecond n: Int) -> Duration {
+        n >= 1_000_000_000 ? .zero : .nanoseconds((1_000_000_000 + n - 1) / n)
     }
 
     /// Reserves the next send to `chat` and returns how long to wait before sending.
@@ -84,7 +124,7 @@ public actor TelegramPacer {
         chats[chat] = chatMeter
         if isGroup { groups[chat] = groupMeter }
         reservations += 1
-        if reservations % 4096 == 0 { prune(before: current) }
+        if reservations % 1024 == 0 { prune(before: current) }
         return slot - current
     }
 
@@ -98,6 +138,7 @@ public actor TelegramPacer {
 
     /// Chats whose meters no longer constrain anything are forgotten, so memory stays bounded.
     private func prune(before instant: ContinuousClock.Instant) {
+        global.prune(before: instant)
         chats = chats.filter { $0.value.nextDue > instant }
         groups = groups.filter { ($0.value.lastSlot.map { $0 + .seconds(60) } ?? instant) > instant }
     }

@@ -20,9 +20,11 @@ public enum TelegramTextSplitter {
                 break
             }
             let cut = cutIndex(in: rest, limit: limit)
-            let piece = String(rest[..<cut]).trimmingCharacters(in: .whitespacesAndNewlines)
+            // Sliced by scalars: the pathological cut inside one cluster is not a Character
+            // boundary, and Character slicing would round it away.
+            let piece = String(rest.unicodeScalars[..<cut]).trimmingCharacters(in: .whitespacesAndNewlines)
             if !piece.isEmpty { pieces.append(piece) }
-            rest = rest[cut...]
+            rest = Substring(rest.unicodeScalars[cut...])
         }
         return pieces
     }

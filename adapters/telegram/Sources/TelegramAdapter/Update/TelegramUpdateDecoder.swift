@@ -14,43 +14,50 @@ public enum TelegramDecodingError: Error, Sendable, Equatable {
 /// `TelegramDecodingError`.
 public enum TelegramUpdateDecoder {
     public static func decode(_ bytes: some Collection<UInt8>) throws(TelegramDecodingError) -> TelegramUpdate {
-        let data = Data(bytes)
-        guard String(validating: data, as: UTF8.self) != nil else { throw .invalidUTF8 }
+        let raw = Array(bytes)
+        guard String(validating: raw, as: UTF8.self) != nil else { throw .invalidUTF8 }
+        let data = Data(JSONSurrogateRepair.repairIfNeeded(raw))
         let update: TelegramUpdate
         do {
-            update = try decodeRepairingSurrogates(data)
+            update = try JSONDecoder().decode(TelegramUpdate.self, from: data)
         } catch let DecodingError.keyNotFound(key, context) where key.stringValue == "update_id" && context.codingPath.isEmpty {
             throw .missingUpdateID
-        } catch let DecodingError.typeMismatch(_, context) where context.codingPath.map(\.stringValue) == ["update_id"] {
-            throw .missingUpdateID
+        } catch let DecodingError.typeMismatch(_, context) where context.codingPath.count <= 1 {
+            throw .missingUpdateID  // a wrong type for update_id, or valid JSON that is not an object
         } catch let DecodingError.valueNotFound(_, context) where context.codingPath.map(\.stringValue) == ["update_id"] {
             throw .missingUpdateID
-        } catch let DecodingError.dataCorrupted(context) where context.codingPath.map(\.stringValue) == ["update_id"] {
-            throw .missingUpdateID
-        } catch let DecodingError.typeMismatch(_, context) where context.codingPath.isEmpty {
-            throw .missingUpdateID  // valid JSON, but not an object
         } catch {
+            // Foundation reports a number that does not fit Int64 (1.5, 1e30) as invalid JSON;
+            // tell the two apart so the answer says what is wrong.
+            if (try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])) is [String: Any] { throw .missingUpdateID }
             throw .malformedJSON
         }
         guard update.updateID > 0 else { throw .invalidUpdateID }
         return update
     }
-
-    /// Foundation rejects JSON whose strings escape a lone UTF-16 surrogate (`"\ud800"`). Such
-    /// text can reach us from buggy clients; the person's message is still worth answering, so the
-    /// lone surrogate becomes U+FFFD and decoding is tried once more.
-    static func decodeRepairingSurrogates(_ data: Data) throws -> TelegramUpdate {
-        do {
-            return try JSONDecoder().decode(TelegramUpdate.self, from: data)
-        } catch DecodingError.dataCorrupted(let context) where context.codingPath.isEmpty {
-            guard let repaired = JSONSurrogateRepair.repair(Array(data)) else { throw DecodingError.dataCorrupted(context) }
-            return try JSONDecoder().decode(TelegramUpdate.self, from: Data(repaired))
-        }
-    }
 }
 
 /// Replaces `\uXXXX` escapes of lone surrogates inside JSON strings with `\ufffd`.
 enum JSONSurrogateRepair {
+    /// The bytes with lone surrogate escapes replaced; the same bytes when there are none. Foundation
+    /// rejects such strings (lazily, so one odd field would silently vanish); a buggy client's text
+    /// is still worth answering, so the lone half becomes U+FFFD.
+    static func repairIfNeeded(_ bytes: [UInt8]) -> [UInt8] {
+        guard mayContainSurrogateEscape(bytes) else { return bytes }
+        return repair(bytes) ?? bytes
+    }
+
+    /// A fast scan for `\ud` / `\uD`, the start of every surrogate escape.
+    static func mayContainSurrogateEscape(_ bytes: [UInt8]) -> Bool {
+        var i = 0
+        let n = bytes.count
+        while i + 3 < n {
+            if bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u"), bytes[i + 2] | 0x20 == UInt8(ascii: "d") { return true }
+            i += 1
+        }
+        return false
+    }
+
     /// The repaired bytes, or nil when there was nothing to repair.
     static func repair(_ bytes: [UInt8]) -> [UInt8]? {
         var out: [UInt8] = []
