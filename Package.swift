@@ -133,6 +133,7 @@ let package = Package(
                 "HeartlineServer", "ChatCore", "Storage", "ModelBackends", "TelegramAdapter", "TelegramBotAPIFake",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
