@@ -38,7 +38,7 @@ struct TelegramCommand: AsyncParsableCommand {
             return value
         } catch let error as TelegramAPIError {
             try? await client.shutdown()
-            throw ValidationError(Self.explain(error))
+            throw TelegramCLIError(message: Self.explain(error))
         } catch {
             try? await client.shutdown()
             throw error
@@ -51,4 +51,10 @@ struct TelegramCommand: AsyncParsableCommand {
         }
         return "\(error)"
     }
+}
+
+/// A failed Bot API call, printed as `Error: …` without the usage text.
+struct TelegramCLIError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
 }

@@ -6,7 +6,10 @@ import TelegramAdapter
 
 /// Long polling as a service: refuses to start while a webhook is set (unless told to delete it),
 /// then polls until graceful shutdown. Offsets move only past updates the inbox has recorded.
-struct TelegramPollingService: Service {
+struct TelegramPollingService: Service, CustomStringConvertible {
+    // ServiceLifecycle logs services by description; keep it to the name.
+    var description: String { "TelegramPollingService" }
+
     let poller: TelegramLongPoller
     let updates: TelegramUpdateIntake
     let logger: Logger

@@ -7,7 +7,10 @@ import TelegramAdapter
 /// At start, learns the bot's username (`getMe`) and registers the command menu, retrying with
 /// backoff while Telegram is unreachable; the webhook works meanwhile (commands with a suffix are
 /// recognised once the username is known, or at once when `telegram.username` is set).
-struct TelegramStartupService: Service {
+struct TelegramStartupService: Service, CustomStringConvertible {
+    // ServiceLifecycle logs services by description; keep it to the name.
+    var description: String { "TelegramStartupService" }
+
     let api: TelegramBotAPI
     let profile: TelegramBotProfile
     let registerCommands: Bool

@@ -111,7 +111,11 @@ public final class TelegramBotAPIFake: Sendable {
     /// Queues an update (raw JSON with an `update_id`) for `getUpdates`.
     public func enqueueUpdate(_ json: String) {
         let id = (try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])?["update_id"] as? Int64 ?? 0
-        state.withLock { $0.pendingUpdates.append((id, json)) }
+        // Telegram hands updates out in increasing update_id order (B.3).
+        state.withLock { s in
+            let index = s.pendingUpdates.firstIndex { $0.id > id } ?? s.pendingUpdates.endIndex
+            s.pendingUpdates.insert((id, json), at: index)
+        }
     }
 
     public var pendingUpdateCount: Int { state.withLock { $0.pendingUpdates.count } }
@@ -162,6 +166,18 @@ public final class TelegramBotAPIFake: Sendable {
             let contentType = request.headers[.contentType]
             let body = try await request.body.collect(upTo: 16 << 20)
             return await self.handle(bot: bot, method: method, contentType: contentType, body: Array(body.readableBytesView))
+        }
+        // Counts per method, for scripts (the benchmark) that run the fake as a process.
+        router.get("_stats") { [self] _, _ -> Response in
+            let counts = state.withLock { $0.counts }
+            let data = (try? JSONSerialization.data(withJSONObject: counts, options: [.sortedKeys])) ?? Data("{}".utf8)
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        }
+        // Queues an update for getUpdates, so long polling can be tried against the process.
+        router.post("_updates") { [self] request, _ -> Response in
+            let body = try await request.body.collect(upTo: 1 << 20)
+            enqueueUpdate(String(buffer: body))
+            return Response(status: .ok)
         }
         return Application(
             router: router,
