@@ -45,15 +45,15 @@ struct TelegramWebhookRoutes: Sendable {
     }
 
     func handle(_ request: Request, bot: String?) async throws(APIError) -> Response {
+        if let secret {
+            let presented = request.headers[Self.secretHeader]
+            guard secret.matches(presented) else { throw Self.forbidden }
+        }
         if let bot {
             let identity = profile.current
             guard bot == identity.key || identity.isNamed(bot[...]) else {
                 throw APIError(.notFound, "unknown_bot", "No bot with this name is served here.")
             }
-        }
-        if let secret {
-            let presented = request.headers[Self.secretHeader]
-            guard secret.matches(presented) else { throw Self.forbidden }
         }
         try RequestBody.requireJSONContentType(request)
         let bytes = try await RequestBody.collect(request, limit: maxBodyBytes)
