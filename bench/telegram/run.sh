@@ -29,7 +29,8 @@ fi
 
 swift build -c release >/dev/null
 BIN=$(swift build -c release --show-bin-path)
-DATA=$(mktemp -d /tmp/heartline-bench-XXXXXX)
+# DATA_ROOT=/dev/shm measures the same run without the disk (tmpfs), to see what storage costs.
+DATA=$(mktemp -d "${DATA_ROOT:-/tmp}/heartline-bench-XXXXXX")
 PIDS=()
 cleanup() {
   for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
@@ -47,6 +48,7 @@ HEARTLINE_TELEGRAM_RATE_PER_CHAT_MS=0 \
 HEARTLINE_TELEGRAM_RATE_GLOBAL_PER_SECOND=1000000 \
 HEARTLINE_TELEGRAM_RATE_PER_GROUP_PER_MINUTE=1000000 \
 HEARTLINE_LOG_LEVEL=warning \
+HEARTLINE_QUEUE_CAPACITY=${QUEUE_CAPACITY:-10000} \
   "$BIN/heartline" serve --port "$PORT_APP" --data-dir "$DATA/data" >"$DATA/serve.log" 2>&1 & PIDS+=($!)
 
 for port in "$PORT_FAKE" "$PORT_BARE" "$PORT_APP"; do
@@ -65,6 +67,7 @@ run() { # name port id-base duration
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/{print $2}') GiB RAM, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "swift: $(swift --version 2>&1 | head -1)"
+echo "data: $(df -T "$DATA" | awk 'NR==2{print $2" on "$1}') · queue capacity ${QUEUE_CAPACITY:-10000} · $CONNECTIONS connections, $THREADS wrk threads, $DURATION"
 run warmup-bare "$PORT_BARE" 1000000000000 "$WARMUP" >/dev/null
 run warmup-heartline "$PORT_APP" 2000000000000 "$WARMUP" >/dev/null
 sleep 2

@@ -45,6 +45,7 @@ public actor TelegramChatStateFile: TelegramChatRegistry {
     }
 
     public func currentChatID(for chatID: Int64) -> Int64 {
+        guard !contents.migrated.isEmpty else { return chatID }
         var current = chatID
         // Follow at most a few hops (a group migrates once; guard against a cycle anyway).
         for _ in 0..<4 {
@@ -61,10 +62,13 @@ public actor TelegramChatStateFile: TelegramChatRegistry {
     }
 
     public func blockedSince(_ chatID: Int64) -> Date? {
-        contents.blocked[key(chatID)].map { Date(timeIntervalSince1970: $0) }
+        // Asked before every delivery: skip the keyed hash when nobody blocked the bot.
+        guard !contents.blocked.isEmpty else { return nil }
+        return contents.blocked[key(chatID)].map { Date(timeIntervalSince1970: $0) }
     }
 
     public func setBlocked(_ chatID: Int64, at: Date?) {
+        if at == nil, contents.blocked.isEmpty { return }
         let k = key(chatID)
         let value = at?.timeIntervalSince1970
         guard contents.blocked[k] != value else { return }

@@ -16,17 +16,24 @@ public enum TelegramTextSplitter {
             rest = rest.drop { $0.isWhitespace }
             guard !rest.isEmpty else { break }
             if rest.utf16.count <= limit {
-                pieces.append(String(rest).trimmingCharacters(in: .whitespacesAndNewlines))
+                pieces.append(trimmed(rest))
                 break
             }
             let cut = cutIndex(in: rest, limit: limit)
             // Sliced by scalars: the pathological cut inside one cluster is not a Character
             // boundary, and Character slicing would round it away.
-            let piece = String(rest.unicodeScalars[..<cut]).trimmingCharacters(in: .whitespacesAndNewlines)
+            let piece = trimmed(Substring(rest.unicodeScalars[..<cut]))
             if !piece.isEmpty { pieces.append(piece) }
             rest = Substring(rest.unicodeScalars[cut...])
         }
         return pieces
+    }
+
+    /// Drops whitespace at both ends (native, without bridging to NSString: this runs per reply).
+    static func trimmed(_ text: Substring) -> String {
+        var slice = text.drop { $0.isWhitespace }
+        while let last = slice.last, last.isWhitespace { slice = slice.dropLast() }
+        return String(slice)
     }
 
     /// Where to end the next piece: a Character boundary at most `limit` UTF-16 units in.
