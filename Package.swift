@@ -8,6 +8,22 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+extension Target.Dependency {
+    static let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+    static let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
+    static let cryptoExtras = Target.Dependency.product(name: "CryptoExtras", package: "swift-crypto")
+    static let httpClient = Target.Dependency.product(name: "AsyncHTTPClient", package: "async-http-client")
+    static let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
+    static let nioHTTP1 = Target.Dependency.product(name: "NIOHTTP1", package: "swift-nio")
+    static let httpTypes = Target.Dependency.product(name: "HTTPTypes", package: "swift-http-types")
+    static let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
+    static let hummingbirdTesting = Target.Dependency.product(name: "HummingbirdTesting", package: "hummingbird")
+    static let serviceLifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+    static let configuration = Target.Dependency.product(name: "Configuration", package: "swift-configuration")
+    static let systemPackage = Target.Dependency.product(name: "SystemPackage", package: "swift-system")
+    static let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
+}
+
 let package = Package(
     name: "heartline",
     platforms: [.macOS(.v15)],
@@ -27,81 +43,57 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
     ],
     targets: [
+        // MARK: Libraries
+
         // Domain types, ports and the conversation pipeline. No I/O frameworks.
-        .target(
-            name: "ChatCore",
-            dependencies: [.product(name: "Logging", package: "swift-log")],
-            swiftSettings: swiftSettings
-        ),
+        .target(name: "ChatCore", dependencies: [.logging], swiftSettings: swiftSettings),
         // File store (sessions, inbox, dedupe) and keyed hashing.
-        .target(
-            name: "Storage",
-            dependencies: [
-                "ChatCore",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Crypto", package: "swift-crypto"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-        // Crisis detection, input policy, output checks, operator alerts. Rules and lexicons are
-        // data files under Resources/lexicon, parsed at start.
+        .target(name: "Storage", dependencies: ["ChatCore", .logging, .crypto], swiftSettings: swiftSettings),
+        // Crisis detection, input policy, output checks, alerts. Rules are data files.
         .target(
             name: "Safety",
-            dependencies: ["ChatCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["ChatCore", .logging],
             resources: [.copy("Resources/lexicon")],
             swiftSettings: swiftSettings
         ),
         // Completion models: retrieval (embedded default), OpenAI-compatible client, fallback chain.
         .target(
             name: "ModelBackends",
-            dependencies: [
-                "ChatCore",
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-            ],
+            dependencies: ["ChatCore", .logging, .httpClient, .nioCore, .nioHTTP1],
             resources: [.copy("Resources/starter-corpus.jsonl")],
             swiftSettings: swiftSettings
         ),
         // Dataset preparation: streaming readers (JSON array, JSON lines, gzip), cleaning, dedupe,
         // writers in `PromptFormat`, the training-file checker, split, stats and cost estimate.
+        .target(name: "Datasets", dependencies: ["ChatCore"], swiftSettings: swiftSettings),
+
+        // MARK: Platform adapters (adapters/<platform>)
+
+        // Telegram Bot API: update decoding and filtering, formatter, Bot API client, long polling.
         .target(
-            name: "Datasets",
-            dependencies: ["ChatCore"],
+            name: "TelegramAdapter",
+            dependencies: ["ChatCore", .logging, .httpClient, .nioCore, .nioHTTP1],
+            path: "adapters/telegram/Sources/TelegramAdapter",
             swiftSettings: swiftSettings
         ),
-        // WeChat mini-program adapter: signatures, safe-mode crypto, push decoding, access token,
+        // WeChat mini-program: signatures, safe-mode crypto, push decoding, access token,
         // customer-service, jscode2session and msg_sec_check clients.
         .target(
             name: "WeChatAdapter",
-            dependencies: [
-                "ChatCore",
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "CryptoExtras", package: "swift-crypto"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
+            dependencies: ["ChatCore", .crypto, .cryptoExtras, .httpClient, .nioCore, .nioHTTP1, .logging],
             path: "adapters/wechat-miniprogram/Sources/WeChatAdapter",
             swiftSettings: swiftSettings
         ),
+
+        // MARK: Service and command line
+
         // The only Hummingbird user: routes, workers, services, configuration wiring.
         .target(
             name: "HeartlineServer",
             dependencies: [
-                "ChatCore", "Storage", "ModelBackends", "Safety", "WeChatAdapter",
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "Configuration", package: "swift-configuration"),
-                .product(name: "SystemPackage", package: "swift-system"),
-                .product(name: "Logging", package: "swift-log"),
+                "ChatCore", "Storage", "ModelBackends", "Safety", "TelegramAdapter", "WeChatAdapter",
+                .crypto, .hummingbird, .httpClient, .nioCore, .nioHTTP1, .httpTypes, .serviceLifecycle,
+                .configuration, .systemPackage, .logging,
             ],
             swiftSettings: swiftSettings
         ),
@@ -109,28 +101,27 @@ let package = Package(
         .target(
             name: "HeartlineCLI",
             dependencies: [
-                "ChatCore", "Storage", "ModelBackends", "HeartlineServer", "Safety", "Datasets", "WeChatAdapter",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "Configuration", package: "swift-configuration"),
-                .product(name: "Logging", package: "swift-log"),
+                "ChatCore", "Storage", "ModelBackends", "HeartlineServer", "Safety", "Datasets", "TelegramAdapter", "WeChatAdapter",
+                .argumentParser, .httpClient, .crypto, .hummingbird, .nioCore, .configuration, .logging,
             ],
             swiftSettings: swiftSettings
         ),
-        .executableTarget(
-            name: "heartline",
-            dependencies: ["HeartlineCLI"],
-            swiftSettings: swiftSettings
-        ),
+        .executableTarget(name: "heartline", dependencies: ["HeartlineCLI"], swiftSettings: swiftSettings),
 
-        // In-process benchmarks (release build): bench/README.md.
+        // MARK: Benchmarks and test support (not part of any product)
+
+        // In-process benchmarks (release build): see bench/.
         .executableTarget(
             name: "HeartlineBench",
             dependencies: ["ChatCore", "ModelBackends"],
             path: "bench/Sources/HeartlineBench",
+            swiftSettings: swiftSettings
+        ),
+        // `swift run -c release TelegramWebhookBench`: webhook throughput through the full pipeline.
+        .executableTarget(
+            name: "TelegramWebhookBench",
+            dependencies: ["HeartlineServer", "ChatCore", "TelegramAdapter", "TelegramBotAPIFake", .hummingbird, .httpClient, .serviceLifecycle, .logging],
+            path: "bench/telegram/Sources/TelegramWebhookBench",
             swiftSettings: swiftSettings
         ),
         // Test helper: records messages in a loop until killed (crash test).
@@ -140,81 +131,59 @@ let package = Package(
             path: "Tests/Support/InboxCrashHelper",
             swiftSettings: swiftSettings
         ),
-
-        // Test support only (not part of any product): a fake WeChat API on loopback.
+        // A strict fake of the Telegram Bot API on loopback, shared by the tests and the benchmark.
+        .target(
+            name: "TelegramBotAPIFake",
+            dependencies: [.hummingbird, .nioCore, .serviceLifecycle, .logging],
+            path: "Tests/Support/TelegramBotAPIFake",
+            swiftSettings: swiftSettings
+        ),
+        // A strict fake of the WeChat server API on loopback.
         .target(
             name: "WeChatTestSupport",
-            dependencies: [
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
+            dependencies: [.hummingbird, .nioCore, .logging],
             path: "Tests/WeChatTestSupport",
             swiftSettings: swiftSettings
         ),
 
+        // MARK: Tests
+
         .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore"], swiftSettings: swiftSettings),
         .testTarget(name: "SafetyTests", dependencies: ["Safety", "ChatCore"], swiftSettings: swiftSettings),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "ChatCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "ChatCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ModelBackendsTests",
-            dependencies: [
-                "ModelBackends", "ChatCore",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "NIOCore", package: "swift-nio"),
-            ],
+            dependencies: ["ModelBackends", "ChatCore", .httpClient, .hummingbird, .hummingbirdTesting, .httpTypes, .nioCore],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TelegramAdapterTests",
+            dependencies: ["TelegramAdapter", "ChatCore", "TelegramBotAPIFake", .httpClient, .hummingbird],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WeChatAdapterTests",
+            dependencies: ["WeChatAdapter", "ChatCore", "WeChatTestSupport", .crypto, .cryptoExtras, .hummingbird, .httpClient, .nioCore, .logging],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "HeartlineServerTests",
             dependencies: [
-                "HeartlineServer", "ChatCore", "Storage", "ModelBackends", "Safety", "WeChatAdapter", "WeChatTestSupport",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
-            name: "WeChatAdapterTests",
-            dependencies: [
-                "WeChatAdapter", "ChatCore", "WeChatTestSupport",
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "CryptoExtras", package: "swift-crypto"),
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
+                "HeartlineServer", "ChatCore", "Storage", "ModelBackends", "Safety",
+                "TelegramAdapter", "TelegramBotAPIFake", "WeChatAdapter", "WeChatTestSupport",
+                .hummingbird, .hummingbirdTesting, .httpTypes, .httpClient, .nioCore, .serviceLifecycle, .logging,
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "FineTuningTests",
-            dependencies: [
-                "ModelBackends", "Datasets", "ChatCore", "heartline",
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "Logging", package: "swift-log"),
-            ],
+            dependencies: ["ModelBackends", "Datasets", "ChatCore", "heartline", .hummingbird, .httpClient, .nioCore, .nioHTTP1, .httpTypes, .logging],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["heartline", "InboxCrashHelper", "ChatCore", "Storage"],
-            swiftSettings: swiftSettings
-        ),
-        .testTarget(
-            name: "DatasetsTests",
-            dependencies: ["Datasets", "ChatCore"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -11,7 +11,9 @@ public struct Heartline: AsyncParsableCommand {
         built-in starter corpus on http://127.0.0.1:8080. Settings come from flags, HEARTLINE_*
         environment variables, a .env file and a JSON config file (see docs/configuration.md).
         """,
-        subcommands: [Serve.self, Ask.self, Eval.self, SafetyCommand.self, Dataset.self, FineTune.self, WeChatCommand.self]
+        subcommands: [
+            Serve.self, Ask.self, Eval.self, SafetyCommand.self, Dataset.self, FineTune.self, TelegramCommand.self, WeChatCommand.self,
+        ]
     )
 
     public init() {}

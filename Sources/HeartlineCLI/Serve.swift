@@ -19,10 +19,18 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .long, help: "Port to listen on (default 8080; 0 picks a free port).")
     var port: Int?
 
+    @Option(name: .customLong("telegram-mode"), help: "Telegram: webhook, polling or off (default: webhook when telegram.token is set).")
+    var telegramMode: String?
+
+    @Flag(name: .customLong("telegram-delete-webhook"), help: "In polling mode, delete a webhook that is set instead of refusing to start.")
+    var telegramDeleteWebhook = false
+
     func run() async throws {
         var extra: [String: String] = [:]
         extra["host"] = host
         extra["port"] = port.map(String.init)
+        extra["telegram.mode"] = telegramMode
+        if telegramDeleteWebhook { extra["telegram.polling.deleteWebhook"] = "true" }
         let settings = try await common.settings(extra: extra)
         let logger = LoggingSetup.bootstrap(level: settings.logLevel)
         let dependencies: HeartlineDependencies
@@ -46,6 +54,7 @@ struct Serve: AsyncParsableCommand {
             lines.append("  talk to it:")
             lines.append("    curl -s \(base)/v1/local/messages -H 'Content-Type: application/json' -d '{\"user\":\"alice\",\"text\":\"最近总是失眠怎么办\"}'")
         }
+        lines.append(contentsOf: TelegramBanner.lines(settings: settings, base: base))
         lines.append("  health: \(base)/healthz · readiness: \(base)/readyz · stop with Ctrl-C")
         print(lines.joined(separator: "\n"))
         fflush(nil)

@@ -56,6 +56,9 @@ public func buildApplication(
     WeChatRoutes.add(to: router, settings: settings, dependencies: dependencies, intake: intake, logger: logger)
 
     var services: [any Service] = dependencies.services
+    if let telegram = dependencies.telegram {
+        services += TelegramChannel.install(telegram, router: router, intake: intake, isLoopback: settings.isLoopback, logger: logger, now: dependencies.now)
+    }
     services.append(PipelineWorkerService(workers: workers, readiness: dependencies.readiness, logger: logger.with(label: "heartline.workers")))
     services.append(SessionSweeperService(
         store: dependencies.sessions, ttl: settings.pipeline.sessionLimits.idleTTL, interval: settings.sweepInterval,

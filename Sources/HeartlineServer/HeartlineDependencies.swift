@@ -27,6 +27,8 @@ public struct HeartlineDependencies: Sendable {
     /// Long-lived services the dependencies need run (e.g. the HTTP client owner).
     public var services: [any Service]
     public var readiness: Readiness
+    /// The Telegram channel (webhook or polling, Bot API client); nil when it is off.
+    public var telegram: TelegramComponents?
     /// Releases resources when no service group runs them (one-shot commands such as `ask`).
     public var close: @Sendable () async -> Void
 
@@ -42,6 +44,7 @@ public struct HeartlineDependencies: Sendable {
         now: @escaping @Sendable () -> Date = { Date() },
         services: [any Service] = [],
         readiness: Readiness = Readiness(),
+        telegram: TelegramComponents? = nil,
         close: @escaping @Sendable () async -> Void = {}
     ) {
         self.hasher = hasher
@@ -55,6 +58,7 @@ public struct HeartlineDependencies: Sendable {
         self.now = now
         self.services = services
         self.readiness = readiness
+        self.telegram = telegram
         self.close = close
     }
 
@@ -87,6 +91,12 @@ public struct HeartlineDependencies: Sendable {
 
         let (safety, safetyServices) = try SafetyFactory.layer(settings: settings, httpClient: httpClient, logger: logger)
         readiness.set("safety", healthy: true)
+        let telegram = withInbox
+            ? try TelegramComponents.live(settings: settings.telegram, dataDirectory: settings.dataDirectory, httpClient: httpClient, hasher: hasher, logger: logger)
+            : nil
+        var messengers: [ChatChannel: any Messenger] = [:]
+        messengers[.wechat] = wechat?.messenger
+        messengers[.telegram] = telegram?.messenger
 
         return HeartlineDependencies(
             hasher: hasher,
@@ -94,10 +104,11 @@ public struct HeartlineDependencies: Sendable {
             inbox: inbox,
             model: model,
             safety: safety,
-            messengers: wechat.map { [.wechat: $0.messenger] } ?? [:],
+            messengers: messengers,
             wechat: wechat,
             services: [HTTPClientService(client: httpClient)] + safetyServices,
             readiness: readiness,
+            telegram: telegram,
             close: { try? await httpClient.shutdown() }
         )
     }

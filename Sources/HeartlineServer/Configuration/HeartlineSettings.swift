@@ -53,6 +53,7 @@ public struct HeartlineSettings: Sendable {
     public var hashKey: String?
     public var model = Model()
     public var retrieval = Retrieval()
+    public var telegram = TelegramSettings()
     public var pipeline = PipelineConfiguration()
     public var safety = SafetySettings()
     public var wechat = WeChat()

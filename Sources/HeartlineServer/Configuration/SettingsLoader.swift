@@ -113,6 +113,8 @@ public struct SettingsLoader {
         if p.promptFormat.separator.isEmpty { problems.append("prompt.separator: must not be empty") }
         s.pipeline = p
 
+        s.telegram = loadTelegram(isLoopback: s.isLoopback)
+
         s.queueCapacity = int("queue.capacity", range: 1...10_000_000) ?? s.queueCapacity
         s.workers = int("workers", range: 1...4096) ?? s.workers
         s.sweepInterval = milliseconds("session.sweepIntervalMs", range: 1000...86_400_000) ?? s.sweepInterval
