@@ -183,7 +183,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["heartline", "InboxCrashHelper", "ChatCore", "Storage"],
+            dependencies: ["heartline", "InboxCrashHelper", "ChatCore", "Storage", "Datasets"],
             swiftSettings: swiftSettings
         ),
     ]

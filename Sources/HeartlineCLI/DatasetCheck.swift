@@ -33,7 +33,7 @@ struct DatasetCheck: AsyncParsableCommand {
         let format = try await promptFormat.promptFormat()
         var options = TrainingFileChecker.Options()
         options.format = format
-        let checker = TrainingFileChecker(options: options)
+        let checker = TrainingFileChecker(options: options, screen: SafetyContentScreen.standard())
         let report: CheckReport
         do {
             report = try checker.check(path: file)
@@ -54,7 +54,7 @@ struct DatasetCheck: AsyncParsableCommand {
         if stripCompletionPrefix, let finding = report.finding(.commonCompletionPrefix) { fixOptions.stripCompletionPrefix = Self.quoted(finding.message) }
         let summary: TrainingFileFixer.Summary
         do {
-            summary = try TrainingFileFixer(options: fixOptions).fix(path: file, output: target)
+            summary = try TrainingFileFixer(options: fixOptions, screen: SafetyContentScreen.standard()).fix(path: file, output: target)
         } catch {
             emit(report)
             throw Terminal.fail("\(error)\nNo corrected copy was written.")

@@ -103,7 +103,7 @@ struct DatasetPrepare: AsyncParsableCommand {
         let started = ContinuousClock.now
         let summary: PrepareSummary
         do {
-            summary = try DatasetPreparer(options: options, estimator: TokenEstimator(tokensPerCJK: tokensPerCJK)).run(inputs: inputs, output: output) { p in
+            summary = try DatasetPreparer(options: options, screen: SafetyContentScreen.standard(), estimator: TokenEstimator(tokensPerCJK: tokensPerCJK)).run(inputs: inputs, output: output) { p in
                 progress.update(label: (p.file as NSString).lastPathComponent, done: p.bytesDone, total: p.bytesTotal, detail: "· \(p.records) records · \(p.kept) kept", force: p.finishedFile)
             }
         } catch {

@@ -76,7 +76,7 @@ struct FineTuneCreate: AsyncParsableCommand {
     private func check(_ path: String) throws {
         let report: CheckReport
         do {
-            report = try TrainingFileChecker().check(path: path)
+            report = try TrainingFileChecker(screen: SafetyContentScreen.standard()).check(path: path)
         } catch {
             throw Terminal.fail("\(error)")
         }
