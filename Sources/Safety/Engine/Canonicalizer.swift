@@ -45,20 +45,25 @@ struct Canonicalizer: Sendable {
         var separated = false
         var lastKind: Kind?
         var lastWasWord = false
+        var inTitle = false
 
-        func emit(_ scalar: Unicode.Scalar) {
-            let kind: Kind = CanonicalText.isWord(scalar) ? .word : .ideograph
-            if kind == .word, lastWasWord, separated || lastKind == nil {
-                out.scalars.append(" ")
-                out.clauses.append(clause)
-                out.sentences.append(sentence)
-            }
-            separated = false
-            lastKind = kind
-            lastWasWord = kind == .word
+        func push(_ scalar: Unicode.Scalar) {
             out.scalars.append(scalar)
             out.clauses.append(clause)
             out.sentences.append(sentence)
+            if !out.inTitle.isEmpty || inTitle {
+                out.inTitle += repeatElement(false, count: out.scalars.count - 1 - out.inTitle.count)
+                out.inTitle.append(inTitle)
+            }
+        }
+
+        func emit(_ scalar: Unicode.Scalar) {
+            let kind: Kind = CanonicalText.isWord(scalar) ? .word : .ideograph
+            if kind == .word, lastWasWord, separated || lastKind == nil { push(" ") }
+            separated = false
+            lastKind = kind
+            lastWasWord = kind == .word
+            push(scalar)
         }
 
         func boundary(sentenceEnds: Bool) {
@@ -71,8 +76,15 @@ struct Canonicalizer: Sendable {
 
         for (index, scalar) in input.enumerated() {
             let next: Unicode.Scalar? = index + 1 < input.count ? input[index + 1] : nil
-            if CanonicalText.isWord(scalar) || CanonicalText.isIdeograph(scalar) {
+            if let plain = Self.pinyin[scalar] {
+                emit(plain)  // 想 sǐ 了 → 想si了: tone marks are dropped
+            } else if CanonicalText.isWord(scalar) || CanonicalText.isIdeograph(scalar) {
                 emit(scalar)
+            } else if scalar == "!", lastKind == .word, !separated, let next, ("a"..."z").contains(next) {
+                emit("i")  // k!ll
+            } else if scalar == "《" || scalar == "》" {
+                boundary(sentenceEnds: false)
+                inTitle = scalar == "《"
             } else if let words = emoji[scalar] {
                 for s in words { emit(s) }
             } else if (scalar == "@" || scalar == "$"), let next, ("a"..."z").contains(next) {
@@ -96,6 +108,15 @@ struct Canonicalizer: Sendable {
         assignUnits(&out)
         return out
     }
+
+    /// Pinyin vowels with tone marks, read without them.
+    private static let pinyin: [Unicode.Scalar: Unicode.Scalar] = {
+        var table: [Unicode.Scalar: Unicode.Scalar] = [:]
+        for (base, marked) in [("a", "āáǎà"), ("e", "ēéěè"), ("i", "īíǐì"), ("o", "ōóǒò"), ("u", "ūúǔù"), ("u", "ǖǘǚǜü")] {
+            for s in marked.unicodeScalars { table[s] = Unicode.Scalar(base) }
+        }
+        return table
+    }()
 
     /// `s u i c i d e` → `suicide`: four or more single letters in a row, one space apart, are one word.
     private func joinSpelledOut(_ text: inout CanonicalText) {
@@ -165,14 +186,10 @@ struct Canonicalizer: Sendable {
         var next = 0
         for i in 0..<n {
             if next < splits.count, splits[next] == i {
-                out.scalars.append(" ")
-                out.clauses.append(text.clauses[i])
-                out.sentences.append(text.sentences[i])
+                out.append(" ", like: i, of: text)
                 next += 1
             }
-            out.scalars.append(text.scalars[i])
-            out.clauses.append(text.clauses[i])
-            out.sentences.append(text.sentences[i])
+            out.append(text.scalars[i], like: i, of: text)
         }
         text = out
     }
@@ -202,22 +219,14 @@ struct Canonicalizer: Sendable {
         var position = 0
         for match in chosen {
             while position < match.start {
-                out.scalars.append(text.scalars[position])
-                out.clauses.append(text.clauses[position])
-                out.sentences.append(text.sentences[position])
+                out.append(text.scalars[position], like: position, of: text)
                 position += 1
             }
-            for s in plain[match.phrase] {
-                out.scalars.append(s)
-                out.clauses.append(text.clauses[match.start])
-                out.sentences.append(text.sentences[match.start])
-            }
+            for s in plain[match.phrase] { out.append(s, like: match.start, of: text) }
             position = match.end
         }
         while position < text.count {
-            out.scalars.append(text.scalars[position])
-            out.clauses.append(text.clauses[position])
-            out.sentences.append(text.sentences[position])
+            out.append(text.scalars[position], like: position, of: text)
             position += 1
         }
         text = out
@@ -244,11 +253,7 @@ struct Canonicalizer: Sendable {
 
     private func filtered(_ text: CanonicalText, keep: (Int) -> Bool) -> CanonicalText {
         var out = CanonicalText()
-        for i in 0..<text.count where keep(i) {
-            out.scalars.append(text.scalars[i])
-            out.clauses.append(text.clauses[i])
-            out.sentences.append(text.sentences[i])
-        }
+        for i in 0..<text.count where keep(i) { out.append(text.scalars[i], like: i, of: text) }
         return out
     }
 }

@@ -21,11 +21,20 @@ enum EngineClass {
     static let preposition = "preposition"
     /// Immediacy (`今晚`, `现在`, `正在`, `tonight`): a third party at immediate risk is a crisis.
     static let immediate = "immediate"
+    /// Past-time cues (`以前`, `五年前`, `used to`) in the clause of a finding…
+    static let past = "past"
+    /// …together with a recovery statement in the message (`现在已经好多了`) make it a concern.
+    static let recovered = "recovered"
+    /// Thanks, relief, reaching out (`谢谢`, `好多了`, `我会打电话`): a message that de-escalates is
+    /// not held to the crisis of the turns before it.
+    static let deescalation = "deescalation"
     /// Built in: runs of digits or Chinese numerals.
     static let number = "number"
 
     static let builtIn: Set<String> = [number]
-    static let context: [String] = [hardNegative, topic, negation, notNegation, frame, frameAfter, selfWords, otherPeople, preposition, immediate]
+    static let context: [String] = [
+        hardNegative, topic, negation, notNegation, frame, frameAfter, selfWords, otherPeople, preposition, immediate, past, recovered, deescalation,
+    ]
 
     /// Units between a negation cue and what it negates.
     static let negationWindow = 1

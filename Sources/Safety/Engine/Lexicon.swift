@@ -36,8 +36,10 @@ public struct Lexicon: Sendable {
         public enum Link: Sendable, Equatable {
             /// The element follows the previous one in the same clause, at most `gap` units later.
             case after(gap: Int)
-            /// The element occurs anywhere in the text (`&`).
+            /// The element occurs anywhere in the text (`&`), not negated.
             case anywhere
+            /// The rule fails when the element occurs anywhere in the text (`!`): `跳下去 !@leisure_jump`.
+            case absent
         }
 
         public enum Element: Sendable, Equatable {
@@ -99,7 +101,8 @@ public struct Lexicon: Sendable {
         }
         for name in names where name.hasSuffix(".rules") {
             let path = (directory as NSString).appendingPathComponent(name)
-            let set = String(name.dropLast(".rules".count))
+            // `input.rules` and `input.violence.rules` both belong to the `input` set.
+            let set = String(name.dropLast(".rules".count).prefix { $0 != "." })
             lexicon.rules[set, default: []] += try LexiconParser.parseRules(try read(path), file: name)
         }
         try LexiconParser.checkReferences(lexicon)

@@ -66,7 +66,7 @@ enum LexiconParser {
         }
     }
 
-    /// `LABEL FAMILY : ELEMENT [~N | &] ELEMENT … [flags]`.
+    /// `LABEL FAMILY : ELEMENT [~N | &] ELEMENT … [!ELEMENT] [flags]`.
     static func parseRules(_ text: String, file: String) throws(LexiconError) -> [Lexicon.Rule] {
         var rules: [Lexicon.Rule] = []
         for (number, line) in lines(text) {
@@ -89,7 +89,12 @@ enum LexiconParser {
             var parts: [Lexicon.Rule.Element] = []
             var links: [Lexicon.Rule.Link] = []
             var pending: Lexicon.Rule.Link = .after(gap: defaultGap)
-            for token in tokens(body) {
+            for var token in tokens(body) {
+                if token.hasPrefix("!"), token.count > 1 {
+                    guard !parts.isEmpty else { throw .syntax(file: file, line: number, message: "a pattern cannot start with `!`") }
+                    pending = .absent
+                    token.removeFirst()
+                }
                 if token == "&" {
                     pending = .anywhere
                 } else if token.hasPrefix("~"), let gap = Int(token.dropFirst()), gap >= 0 {

@@ -33,6 +33,7 @@ struct RuleEngine: Sendable {
 
     private struct Context {
         var hardNegative, topic, negation, notNegation, frame, frameAfter, selfWords, otherPeople, preposition, immediate, number: Int32
+        var past, recovered, deescalation: Int32
     }
 
     let canonicalizer: Canonicalizer
@@ -101,7 +102,8 @@ struct RuleEngine: Sendable {
             hardNegative: id(EngineClass.hardNegative), topic: id(EngineClass.topic), negation: id(EngineClass.negation),
             notNegation: id(EngineClass.notNegation), frame: id(EngineClass.frame), frameAfter: id(EngineClass.frameAfter),
             selfWords: id(EngineClass.selfWords), otherPeople: id(EngineClass.otherPeople), preposition: id(EngineClass.preposition),
-            immediate: id(EngineClass.immediate), number: id(EngineClass.number)
+            immediate: id(EngineClass.immediate), number: id(EngineClass.number),
+            past: id(EngineClass.past), recovered: id(EngineClass.recovered), deescalation: id(EngineClass.deescalation)
         )
     }
 
@@ -198,8 +200,13 @@ struct RuleEngine: Sendable {
             let candidates = hits[Int(rule.parts[index])]
             switch rule.links[index] {
             case .anywhere:
-                guard let latest = candidates.max(by: { $0.end < $1.end }) else { return nil }
+                // "我不会把药全吃了": a negated element does not count, wherever it is.
+                let latest = candidates.filter { !isNegated(start: Int($0.start), end: Int($0.end), hits: hits, text: text) }
+                    .max(by: { $0.end < $1.end })
+                guard let latest else { return nil }
                 end = max(end, Int(latest.end))
+            case .absent:
+                if !candidates.isEmpty { return nil }
             case .after(let gap):
                 var found: Hit?
                 for hit in candidates where Int(hit.start) >= previousEnd && text.clauses[Int(hit.start)] == clause {
@@ -226,6 +233,11 @@ struct RuleEngine: Sendable {
         if hits[Int(context.topic)].contains(where: { Int($0.start) < end && start < Int($0.end) }) {
             return softened(finding, to: "topic")
         }
+        // A title (《自杀小队》, 《活着》) names a work, not the speaker's state.
+        if text.isTitle(start) { return softened(finding, to: "topic") }
+        // News, fiction and study frames win over immediacy: 新闻里有人今晚跳河 is still a story.
+        if isFramed(start: start, end: end, hits: hits, text: text) { return softened(finding, to: "topic") }
+        if isPastAndRecovered(start: start, hits: hits, text: text) { return softened(finding, to: "past") }
         let aboutOther = !rule.flags.contains(.anySubject)
             && (rule.flags.contains(.thirdParty) || subject(before: start, hits: hits, text: text) == .other)
         // Someone else at immediate risk is a crisis even when it is reported to us.
@@ -233,7 +245,6 @@ struct RuleEngine: Sendable {
             finding.family = "third_party"
             return finding
         }
-        if isFramed(start: start, end: end, hits: hits, text: text) { return softened(finding, to: "topic") }
         if aboutOther { return softened(finding, to: "third_party") }
         return finding
     }
@@ -270,6 +281,25 @@ struct RuleEngine: Sendable {
             if text.gap(afterEnd: end, toStart: Int(frame.start)) <= EngineClass.frameAfterWindow { return true }
         }
         return false
+    }
+
+    /// "我以前有过轻生的念头，现在已经好多了": a past cue in the finding's clause, nothing current between
+    /// it and the finding, and a recovery statement somewhere in the message. A past attempt without
+    /// the recovery statement stays a crisis (it is a risk factor).
+    private func isPastAndRecovered(start: Int, hits: [[Hit]], text: CanonicalText) -> Bool {
+        guard !hits[Int(context.recovered)].isEmpty else { return false }
+        let clause = text.clauses[start]
+        let current = hits[Int(context.immediate)]
+        return hits[Int(context.past)].contains { cue in
+            Int(cue.end) <= start && text.clauses[Int(cue.start)] == clause
+                && !current.contains { $0.start >= cue.end && Int($0.end) <= start }
+        }
+    }
+
+    /// Whether a class has a hit in `text` that no negation cancels (`谢谢` after a crisis turn).
+    func mentions(deescalationIn text: CanonicalText) -> Bool {
+        let hits = collectHits(text)
+        return hits[Int(context.deescalation)].contains { !isNegated(start: Int($0.start), end: Int($0.end), hits: hits, text: text) }
     }
 
     /// The nearest person word before `start` in the same clause. Chinese drops subjects, so with
