@@ -3,16 +3,19 @@ import ChatCore
 /// Turns text into `CanonicalText`. Built once from the lexicon's variants.
 struct Canonicalizer: Sendable {
     private let emoji: [Unicode.Scalar: [Unicode.Scalar]]
+    /// One character read as another (Traditional forms the shared folding leaves alone: 剛 → 刚).
+    private let characters: [Unicode.Scalar: Unicode.Scalar]
     private let variants: PhraseMatcher
     private let plain: [[Unicode.Scalar]]
     private let wordOnly: [Bool]
 
     init(variants list: [Lexicon.Variant]) {
         var emoji: [Unicode.Scalar: [Unicode.Scalar]] = [:]
+        var characters: [Unicode.Scalar: Unicode.Scalar] = [:]
         var forms: [[Unicode.Scalar]] = []
         var plain: [[Unicode.Scalar]] = []
         var wordOnly: [Bool] = []
-        let bare = Canonicalizer(emoji: [:], variants: PhraseMatcher(phrases: []), plain: [], wordOnly: [])
+        let bare = Canonicalizer(emoji: [:], characters: [:], variants: PhraseMatcher(phrases: []), plain: [], wordOnly: [])
         for variant in list {
             let form = Array(variant.form.unicodeScalars.filter { $0.value != 0xFE0F })
             let replacement = Array(TextNormalizer.fold(variant.plain).unicodeScalars)
@@ -20,15 +23,23 @@ struct Canonicalizer: Sendable {
                 emoji[only] = replacement
                 continue
             }
+            if form.count == 1, let only = form.first, CanonicalText.isIdeograph(only), replacement.count == 1, let to = replacement.first {
+                characters[only] = to
+                continue
+            }
             forms.append(bare.canonicalize(variant.form).scalars)
             plain.append(bare.canonicalize(variant.plain).scalars)
             wordOnly.append(variant.wordOnly)
         }
-        self.init(emoji: emoji, variants: PhraseMatcher(phrases: forms), plain: plain, wordOnly: wordOnly)
+        self.init(emoji: emoji, characters: characters, variants: PhraseMatcher(phrases: forms), plain: plain, wordOnly: wordOnly)
     }
 
-    private init(emoji: [Unicode.Scalar: [Unicode.Scalar]], variants: PhraseMatcher, plain: [[Unicode.Scalar]], wordOnly: [Bool]) {
+    private init(
+        emoji: [Unicode.Scalar: [Unicode.Scalar]], characters: [Unicode.Scalar: Unicode.Scalar], variants: PhraseMatcher,
+        plain: [[Unicode.Scalar]], wordOnly: [Bool]
+    ) {
         self.emoji = emoji
+        self.characters = characters
         self.variants = variants
         self.plain = plain
         self.wordOnly = wordOnly
@@ -74,7 +85,8 @@ struct Canonicalizer: Sendable {
             lastKind = nil
         }
 
-        for (index, scalar) in input.enumerated() {
+        for (index, original) in input.enumerated() {
+            let scalar = characters[original] ?? original
             let next: Unicode.Scalar? = index + 1 < input.count ? input[index + 1] : nil
             if let plain = Self.pinyin[scalar] {
                 emit(plain)  // 想 sǐ 了 → 想si了: tone marks are dropped

@@ -95,6 +95,10 @@ public struct Lexicon: Sendable {
         let normalize = (directory as NSString).appendingPathComponent("normalize.txt")
         guard names.contains("normalize.txt") else { throw .missing(normalize) }
         try LexiconParser.parseVariants(try read(normalize), file: "normalize.txt", into: &lexicon)
+        if names.contains("traditional.txt") {
+            let path = (directory as NSString).appendingPathComponent("traditional.txt")
+            try LexiconParser.parseCharacters(try read(path), file: "traditional.txt", into: &lexicon)
+        }
         for name in names where name.hasSuffix(".classes") {
             let path = (directory as NSString).appendingPathComponent(name)
             try LexiconParser.parseClasses(try read(path), file: name, into: &lexicon)

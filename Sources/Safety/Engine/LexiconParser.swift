@@ -41,6 +41,17 @@ enum LexiconParser {
         }
     }
 
+    /// Pairs of characters, `FROM` then `TO`, separated by spaces: `剛刚 傳传`.
+    static func parseCharacters(_ text: String, file: String, into lexicon: inout Lexicon) throws(LexiconError) {
+        for (number, line) in lines(text) {
+            for pair in line.split(separator: " ") {
+                let scalars = Array(pair.unicodeScalars)
+                guard scalars.count == 2 else { throw .syntax(file: file, line: number, message: "expected pairs of two characters, got `\(pair)`") }
+                lexicon.variants.append(.init(form: String(scalars[0]), plain: String(scalars[1]), wordOnly: false))
+            }
+        }
+    }
+
     /// `@name` starts a class; following lines hold terms separated by `|`.
     static func parseClasses(_ text: String, file: String, into lexicon: inout Lexicon) throws(LexiconError) {
         var current: String?

@@ -169,8 +169,12 @@ struct RuleEngine: Sendable {
         addNumbers(scalars, into: &hits[Int(context.number)])
         let negatives = hits[Int(context.hardNegative)]
         if !negatives.isEmpty {
+            // A hit inside or across a hard negative goes (饿死了 drops 死); a hit that covers the
+            // whole hard negative stays (计划 as a plan word survives the 计划 that protects 划).
             for cls in 0..<classCount where cls != Int(context.hardNegative) && !hits[cls].isEmpty {
-                hits[cls].removeAll { hit in negatives.contains { $0.start < hit.end && hit.start < $0.end } }
+                hits[cls].removeAll { hit in
+                    negatives.contains { $0.start < hit.end && hit.start < $0.end && !(hit.start <= $0.start && $0.end <= hit.end) }
+                }
             }
         }
         return hits
