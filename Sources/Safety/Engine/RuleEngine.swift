@@ -197,32 +197,41 @@ struct RuleEngine: Sendable {
 
     /// Matches the rest of a rule after its first element; returns the end of the matched span.
     private func extend(_ rule: CompiledRule, from first: Hit, hits: [[Hit]], text: CanonicalText) -> Int? {
-        var end = Int(first.end)
-        var previousEnd = Int(first.end)
-        let clause = text.clauses[Int(first.start)]
-        for index in 1..<rule.parts.count {
-            let candidates = hits[Int(rule.parts[index])]
-            switch rule.links[index] {
-            case .anywhere:
+        match(rule, part: 1, previousEnd: Int(first.end), clause: text.clauses[Int(first.start)], end: Int(first.end), hits: hits, text: text)
+    }
+
+    /// Element `part` onwards. `~N` elements follow `previousEnd` in `clause`; an `&` element may be
+    /// anywhere, and the `~N` elements after it follow it. Tries each candidate in turn, so a later
+    /// element that only fits after a later candidate is still found.
+    private func match(
+        _ rule: CompiledRule, part: Int, previousEnd: Int, clause: Int32, end: Int, hits: [[Hit]], text: CanonicalText
+    ) -> Int? {
+        guard part < rule.parts.count else { return end }
+        let candidates = hits[Int(rule.parts[part])]
+        switch rule.links[part] {
+        case .absent:
+            return candidates.isEmpty ? match(rule, part: part + 1, previousEnd: previousEnd, clause: clause, end: end, hits: hits, text: text) : nil
+        case .anywhere:
+            // Latest first, so a session's findings reach into the current message when they can.
+            for hit in candidates.reversed() {
                 // "我不会把药全吃了": a negated element does not count, wherever it is.
-                let latest = candidates.filter { !isNegated(start: Int($0.start), end: Int($0.end), hits: hits, text: text) }
-                    .max(by: { $0.end < $1.end })
-                guard let latest else { return nil }
-                end = max(end, Int(latest.end))
-            case .absent:
-                if !candidates.isEmpty { return nil }
-            case .after(let gap):
-                var found: Hit?
-                for hit in candidates where Int(hit.start) >= previousEnd && text.clauses[Int(hit.start)] == clause {
-                    guard text.gap(afterEnd: previousEnd, toStart: Int(hit.start)) <= gap else { continue }
-                    if found == nil || hit.start < (found?.start ?? .max) { found = hit }
+                if isNegated(start: Int(hit.start), end: Int(hit.end), hits: hits, text: text) { continue }
+                let hitEnd = Int(hit.end)
+                if let matched = match(rule, part: part + 1, previousEnd: hitEnd, clause: text.clauses[Int(hit.start)], end: max(end, hitEnd), hits: hits, text: text) {
+                    return matched
                 }
-                guard let found else { return nil }
-                previousEnd = Int(found.end)
-                end = max(end, previousEnd)
             }
+            return nil
+        case .after(let gap):
+            for hit in candidates where Int(hit.start) >= previousEnd && text.clauses[Int(hit.start)] == clause {
+                guard text.gap(afterEnd: previousEnd, toStart: Int(hit.start)) <= gap else { continue }
+                let hitEnd = Int(hit.end)
+                if let matched = match(rule, part: part + 1, previousEnd: hitEnd, clause: clause, end: max(end, hitEnd), hits: hits, text: text) {
+                    return matched
+                }
+            }
+            return nil
         }
-        return end
     }
 
     // MARK: Context
