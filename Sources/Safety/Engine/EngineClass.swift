@@ -30,8 +30,10 @@ enum EngineClass {
     static let deescalation = "deescalation"
     /// Built in: runs of digits or Chinese numerals.
     static let number = "number"
+    /// Built in: numbers of ten or more (`30`, `几十`).
+    static let many = "many"
 
-    static let builtIn: Set<String> = [number]
+    static let builtIn: Set<String> = [number, many]
     static let context: [String] = [
         hardNegative, topic, negation, notNegation, frame, frameAfter, selfWords, otherPeople, preposition, immediate, past, recovered, deescalation,
     ]

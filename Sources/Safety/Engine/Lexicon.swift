@@ -38,8 +38,9 @@ public struct Lexicon: Sendable {
             case after(gap: Int)
             /// The element occurs anywhere in the text (`&`), not negated.
             case anywhere
-            /// The rule fails when the element occurs anywhere in the text (`!`): `跳下去 !@leisure_jump`.
-            case absent
+            /// The rule fails when the element occurs in the sentence where the match starts (`!@x`:
+            /// `炭 … !@bbq`), or anywhere in the text (`!&@x`: `跳下去 !&@leisure_jump`).
+            case absent(anywhere: Bool)
         }
 
         public enum Element: Sendable, Equatable {
@@ -72,6 +73,8 @@ public struct Lexicon: Sendable {
     public var classes: [String: [Term]] = [:]
     /// Rules by file name without extension: `input`, `output`.
     public var rules: [String: [Rule]] = [:]
+    /// The file each class was defined in; only `@hard_negative` may be continued in another file.
+    var classFiles: [String: String] = [:]
 
     public init() {}
 

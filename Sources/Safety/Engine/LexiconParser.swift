@@ -60,6 +60,10 @@ enum LexiconParser {
                 let name = String(line.dropFirst()).trimmingCharacters(in: .whitespaces)
                 guard isName(name) else { throw .syntax(file: file, line: number, message: "bad class name `\(name)`") }
                 current = name
+                if let other = lexicon.classFiles[name], other != file, name != EngineClass.hardNegative {
+                    throw .syntax(file: file, line: number, message: "class @\(name) is already defined in \(other)")
+                }
+                lexicon.classFiles[name] = file
                 if lexicon.classes[name] == nil { lexicon.classes[name] = [] }
                 continue
             }
@@ -103,8 +107,10 @@ enum LexiconParser {
             for var token in tokens(body) {
                 if token.hasPrefix("!"), token.count > 1 {
                     guard !parts.isEmpty else { throw .syntax(file: file, line: number, message: "a pattern cannot start with `!`") }
-                    pending = .absent
                     token.removeFirst()
+                    let anywhere = token.hasPrefix("&")
+                    if anywhere { token.removeFirst() }
+                    pending = .absent(anywhere: anywhere)
                 }
                 if token == "&" {
                     pending = .anywhere

@@ -32,7 +32,7 @@ struct RuleEngine: Sendable {
     }
 
     private struct Context {
-        var hardNegative, topic, negation, notNegation, frame, frameAfter, selfWords, otherPeople, preposition, immediate, number: Int32
+        var hardNegative, topic, negation, notNegation, frame, frameAfter, selfWords, otherPeople, preposition, immediate, number, many: Int32
         var past, recovered, deescalation: Int32
     }
 
@@ -71,7 +71,7 @@ struct RuleEngine: Sendable {
             phraseIsPrefix.append(term.prefix)
         }
 
-        for name in EngineClass.context + [EngineClass.number] { _ = id(name) }
+        for name in EngineClass.context + [EngineClass.number, EngineClass.many] { _ = id(name) }
         for (name, terms) in lexicon.classes.sorted(by: { $0.key < $1.key }) {
             let cls = id(name)
             for term in terms { add(term, to: cls) }
@@ -102,7 +102,7 @@ struct RuleEngine: Sendable {
             hardNegative: id(EngineClass.hardNegative), topic: id(EngineClass.topic), negation: id(EngineClass.negation),
             notNegation: id(EngineClass.notNegation), frame: id(EngineClass.frame), frameAfter: id(EngineClass.frameAfter),
             selfWords: id(EngineClass.selfWords), otherPeople: id(EngineClass.otherPeople), preposition: id(EngineClass.preposition),
-            immediate: id(EngineClass.immediate), number: id(EngineClass.number),
+            immediate: id(EngineClass.immediate), number: id(EngineClass.number), many: id(EngineClass.many),
             past: id(EngineClass.past), recovered: id(EngineClass.recovered), deescalation: id(EngineClass.deescalation)
         )
     }
@@ -166,7 +166,11 @@ struct RuleEngine: Sendable {
                 hits[Int(cls)].append(Hit(start: Int32(match.start), end: Int32(match.end)))
             }
         }
-        addNumbers(scalars, into: &hits[Int(context.number)])
+        var numbers: [Hit] = []
+        var many: [Hit] = []
+        addNumbers(scalars, into: &numbers, many: &many)
+        hits[Int(context.number)] = numbers
+        hits[Int(context.many)] = many
         let negatives = hits[Int(context.hardNegative)]
         if !negatives.isEmpty {
             // A hit inside or across a hard negative goes (饿死了 drops 死); a hit that covers the
@@ -180,15 +184,24 @@ struct RuleEngine: Sendable {
         return hits
     }
 
-    private func addNumbers(_ scalars: [Unicode.Scalar], into hits: inout [Hit]) {
+    private func addNumbers(_ scalars: [Unicode.Scalar], into hits: inout [Hit], many: inout [Hit]) {
         var i = 0
         while i < scalars.count {
             guard Self.isNumeral(scalars[i]) else { i += 1; continue }
             var j = i
             while j < scalars.count, Self.isNumeral(scalars[j]) { j += 1 }
-            hits.append(Hit(start: Int32(i), end: Int32(j)))
+            let hit = Hit(start: Int32(i), end: Int32(j))
+            hits.append(hit)
+            if Self.isMany(scalars[i..<j]) { many.append(hit) }
             i = j
         }
+    }
+
+    /// Ten or more: `30`, `四十`, `几十`, `上百` (a count of pills no one takes as a dose).
+    private static func isMany(_ digits: ArraySlice<Unicode.Scalar>) -> Bool {
+        if digits.contains(where: { "十百千".unicodeScalars.contains($0) }) { return true }
+        let arabic = digits.filter { ("0"..."9").contains($0) }
+        return arabic.count == digits.count && (arabic.count >= 3 || (arabic.count == 2 && arabic.first != "0"))
     }
 
     private static func isNumeral(_ s: Unicode.Scalar) -> Bool {
@@ -197,27 +210,31 @@ struct RuleEngine: Sendable {
 
     /// Matches the rest of a rule after its first element; returns the end of the matched span.
     private func extend(_ rule: CompiledRule, from first: Hit, hits: [[Hit]], text: CanonicalText) -> Int? {
-        match(rule, part: 1, previousEnd: Int(first.end), clause: text.clauses[Int(first.start)], end: Int(first.end), hits: hits, text: text)
+        match(rule, part: 1, first: first, previousEnd: Int(first.end), clause: text.clauses[Int(first.start)], end: Int(first.end), hits: hits, text: text)
     }
 
     /// Element `part` onwards. `~N` elements follow `previousEnd` in `clause`; an `&` element may be
     /// anywhere, and the `~N` elements after it follow it. Tries each candidate in turn, so a later
     /// element that only fits after a later candidate is still found.
     private func match(
-        _ rule: CompiledRule, part: Int, previousEnd: Int, clause: Int32, end: Int, hits: [[Hit]], text: CanonicalText
+        _ rule: CompiledRule, part: Int, first: Hit, previousEnd: Int, clause: Int32, end: Int, hits: [[Hit]], text: CanonicalText
     ) -> Int? {
         guard part < rule.parts.count else { return end }
         let candidates = hits[Int(rule.parts[part])]
         switch rule.links[part] {
-        case .absent:
-            return candidates.isEmpty ? match(rule, part: part + 1, previousEnd: previousEnd, clause: clause, end: end, hits: hits, text: text) : nil
+        case .absent(let anywhere):
+            let sentence = text.sentences[Int(first.start)]
+            let present = anywhere ? !candidates.isEmpty : candidates.contains { text.sentences[Int($0.start)] == sentence }
+            return present ? nil : match(rule, part: part + 1, first: first, previousEnd: previousEnd, clause: clause, end: end, hits: hits, text: text)
         case .anywhere:
             // Latest first, so a session's findings reach into the current message when they can.
             for hit in candidates.reversed() {
                 // "我不会把药全吃了": a negated element does not count, wherever it is.
                 if isNegated(start: Int(hit.start), end: Int(hit.end), hits: hits, text: text) { continue }
+                // `@give_away & @give_away` means two acts: not the first one again.
+                if hit.start < first.end && first.start < hit.end { continue }
                 let hitEnd = Int(hit.end)
-                if let matched = match(rule, part: part + 1, previousEnd: hitEnd, clause: text.clauses[Int(hit.start)], end: max(end, hitEnd), hits: hits, text: text) {
+                if let matched = match(rule, part: part + 1, first: first, previousEnd: hitEnd, clause: text.clauses[Int(hit.start)], end: max(end, hitEnd), hits: hits, text: text) {
                     return matched
                 }
             }
@@ -226,7 +243,7 @@ struct RuleEngine: Sendable {
             for hit in candidates where Int(hit.start) >= previousEnd && text.clauses[Int(hit.start)] == clause {
                 guard text.gap(afterEnd: previousEnd, toStart: Int(hit.start)) <= gap else { continue }
                 let hitEnd = Int(hit.end)
-                if let matched = match(rule, part: part + 1, previousEnd: hitEnd, clause: clause, end: max(end, hitEnd), hits: hits, text: text) {
+                if let matched = match(rule, part: part + 1, first: first, previousEnd: hitEnd, clause: clause, end: max(end, hitEnd), hits: hits, text: text) {
                     return matched
                 }
             }
