@@ -210,31 +210,31 @@ struct RuleEngine: Sendable {
 
     /// Matches the rest of a rule after its first element; returns the end of the matched span.
     private func extend(_ rule: CompiledRule, from first: Hit, hits: [[Hit]], text: CanonicalText) -> Int? {
-        match(rule, part: 1, first: first, previousEnd: Int(first.end), clause: text.clauses[Int(first.start)], end: Int(first.end), hits: hits, text: text)
+        match(rule, part: 1, used: [first], previousEnd: Int(first.end), clause: text.clauses[Int(first.start)], end: Int(first.end), hits: hits, text: text)
     }
 
     /// Element `part` onwards. `~N` elements follow `previousEnd` in `clause`; an `&` element may be
     /// anywhere, and the `~N` elements after it follow it. Tries each candidate in turn, so a later
     /// element that only fits after a later candidate is still found.
     private func match(
-        _ rule: CompiledRule, part: Int, first: Hit, previousEnd: Int, clause: Int32, end: Int, hits: [[Hit]], text: CanonicalText
+        _ rule: CompiledRule, part: Int, used: [Hit], previousEnd: Int, clause: Int32, end: Int, hits: [[Hit]], text: CanonicalText
     ) -> Int? {
         guard part < rule.parts.count else { return end }
         let candidates = hits[Int(rule.parts[part])]
         switch rule.links[part] {
         case .absent(let anywhere):
-            let sentence = text.sentences[Int(first.start)]
+            let sentence = text.sentences[Int(used[0].start)]
             let present = anywhere ? !candidates.isEmpty : candidates.contains { text.sentences[Int($0.start)] == sentence }
-            return present ? nil : match(rule, part: part + 1, first: first, previousEnd: previousEnd, clause: clause, end: end, hits: hits, text: text)
+            return present ? nil : match(rule, part: part + 1, used: used, previousEnd: previousEnd, clause: clause, end: end, hits: hits, text: text)
         case .anywhere:
             // Latest first, so a session's findings reach into the current message when they can.
             for hit in candidates.reversed() {
                 // "我不会把药全吃了": a negated element does not count, wherever it is.
                 if isNegated(start: Int(hit.start), end: Int(hit.end), hits: hits, text: text) { continue }
-                // `@give_away & @give_away` means two acts: not the first one again.
-                if hit.start < first.end && first.start < hit.end { continue }
+                // `@give_away & @give_away` means two acts: not one already matched again.
+                if used.contains(where: { hit.start < $0.end && $0.start < hit.end }) { continue }
                 let hitEnd = Int(hit.end)
-                if let matched = match(rule, part: part + 1, first: first, previousEnd: hitEnd, clause: text.clauses[Int(hit.start)], end: max(end, hitEnd), hits: hits, text: text) {
+                if let matched = match(rule, part: part + 1, used: used + [hit], previousEnd: hitEnd, clause: text.clauses[Int(hit.start)], end: max(end, hitEnd), hits: hits, text: text) {
                     return matched
                 }
             }
@@ -243,7 +243,7 @@ struct RuleEngine: Sendable {
             for hit in candidates where Int(hit.start) >= previousEnd && text.clauses[Int(hit.start)] == clause {
                 guard text.gap(afterEnd: previousEnd, toStart: Int(hit.start)) <= gap else { continue }
                 let hitEnd = Int(hit.end)
-                if let matched = match(rule, part: part + 1, first: first, previousEnd: hitEnd, clause: clause, end: max(end, hitEnd), hits: hits, text: text) {
+                if let matched = match(rule, part: part + 1, used: used + [hit], previousEnd: hitEnd, clause: clause, end: max(end, hitEnd), hits: hits, text: text) {
                     return matched
                 }
             }
@@ -267,7 +267,7 @@ struct RuleEngine: Sendable {
         if text.isTitle(start) { return softened(finding, to: "topic") }
         // News, fiction and study frames win over immediacy: 新闻里有人今晚跳河 is still a story.
         if isFramed(start: start, end: end, hits: hits, text: text) { return softened(finding, to: "topic") }
-        if isPastAndRecovered(start: start, hits: hits, text: text) { return softened(finding, to: "past") }
+        if isPastAndRecovered(start: start, end: end, hits: hits, text: text) { return softened(finding, to: "past") }
         let aboutOther = !rule.flags.contains(.anySubject)
             && (rule.flags.contains(.thirdParty) || subject(before: start, hits: hits, text: text) == .other)
         // Someone else at immediate risk is a crisis even when it is reported to us.
@@ -313,16 +313,18 @@ struct RuleEngine: Sendable {
         return false
     }
 
-    /// "我以前有过轻生的念头，现在已经好多了": a past cue in the finding's clause, nothing current between
-    /// it and the finding, and a recovery statement somewhere in the message. A past attempt without
-    /// the recovery statement stays a crisis (it is a risk factor).
-    private func isPastAndRecovered(start: Int, hits: [[Hit]], text: CanonicalText) -> Bool {
+    /// "我以前有过轻生的念头，现在已经好多了", "I had suicidal thoughts years ago…I'm doing much better":
+    /// a past cue in the finding's clause (before or after it), nothing current between them, and a
+    /// recovery statement somewhere in the message. A past attempt without the recovery statement
+    /// stays a crisis (it is a risk factor).
+    private func isPastAndRecovered(start: Int, end: Int, hits: [[Hit]], text: CanonicalText) -> Bool {
         guard !hits[Int(context.recovered)].isEmpty else { return false }
         let clause = text.clauses[start]
         let current = hits[Int(context.immediate)]
         return hits[Int(context.past)].contains { cue in
-            Int(cue.end) <= start && text.clauses[Int(cue.start)] == clause
-                && !current.contains { $0.start >= cue.end && Int($0.end) <= start }
+            guard text.clauses[Int(cue.start)] == clause else { return false }
+            let (from, to) = Int(cue.end) <= start ? (Int(cue.end), start) : (end, Int(cue.start))
+            return !current.contains { Int($0.start) >= from && Int($0.end) <= to }
         }
     }
 
