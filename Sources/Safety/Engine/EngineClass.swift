@@ -21,6 +21,11 @@ enum EngineClass {
     static let preposition = "preposition"
     /// Immediacy (`今晚`, `现在`, `正在`, `tonight`): a third party at immediate risk is a crisis.
     static let immediate = "immediate"
+    /// Accidents (`不小心`, `accidentally`) anywhere before a finding in its clause cancel it: an
+    /// accident is not an act (切菜的时候不小心被刀划了一下).
+    static let accident = "accident"
+    /// Dreams (`梦到`, `in my dream`): a frame even with the speaker inside it (梦到自己跳楼).
+    static let dream = "dream"
     /// Past-time cues (`以前`, `五年前`, `used to`) in the clause of a finding…
     static let past = "past"
     /// …together with a recovery statement in the message (`现在已经好多了`) make it a concern.
@@ -35,7 +40,7 @@ enum EngineClass {
 
     static let builtIn: Set<String> = [number, many]
     static let context: [String] = [
-        hardNegative, topic, negation, notNegation, frame, frameAfter, selfWords, otherPeople, preposition, immediate, past, recovered, deescalation,
+        hardNegative, topic, negation, notNegation, frame, frameAfter, selfWords, otherPeople, preposition, immediate, past, recovered, deescalation, accident, dream,
     ]
 
     /// Units between a negation cue and what it negates.

@@ -33,7 +33,7 @@ struct RuleEngine: Sendable {
 
     private struct Context {
         var hardNegative, topic, negation, notNegation, frame, frameAfter, selfWords, otherPeople, preposition, immediate, number, many: Int32
-        var past, recovered, deescalation: Int32
+        var past, recovered, deescalation, accident, dream: Int32
     }
 
     let canonicalizer: Canonicalizer
@@ -103,7 +103,8 @@ struct RuleEngine: Sendable {
             notNegation: id(EngineClass.notNegation), frame: id(EngineClass.frame), frameAfter: id(EngineClass.frameAfter),
             selfWords: id(EngineClass.selfWords), otherPeople: id(EngineClass.otherPeople), preposition: id(EngineClass.preposition),
             immediate: id(EngineClass.immediate), number: id(EngineClass.number), many: id(EngineClass.many),
-            past: id(EngineClass.past), recovered: id(EngineClass.recovered), deescalation: id(EngineClass.deescalation)
+            past: id(EngineClass.past), recovered: id(EngineClass.recovered), deescalation: id(EngineClass.deescalation),
+            accident: id(EngineClass.accident), dream: id(EngineClass.dream)
         )
     }
 
@@ -288,6 +289,7 @@ struct RuleEngine: Sendable {
 
     private func isNegated(start: Int, end: Int, hits: [[Hit]], text: CanonicalText) -> Bool {
         let clause = text.clauses[start]
+        if hits[Int(context.accident)].contains(where: { Int($0.end) <= start && text.clauses[Int($0.start)] == clause }) { return true }
         for cue in hits[Int(context.negation)] where Int(cue.start) < start && text.clauses[Int(cue.start)] == clause {
             // 不想 over the 想 of 想跳楼 negates it as much as a cue right before it.
             guard Int(cue.end) > start || text.gap(afterEnd: Int(cue.end), toStart: start) <= EngineClass.negationWindow else { continue }
@@ -306,6 +308,8 @@ struct RuleEngine: Sendable {
         for frame in hits[Int(context.frame)] where Int(frame.end) <= start && text.sentences[Int(frame.start)] == sentence {
             if !selfHits.contains(where: { $0.start >= frame.end && Int($0.end) <= start }) { return true }
         }
+        // Dreams and daydreams keep their frame with the speaker inside them: 梦到自己从楼上掉下去.
+        if hits[Int(context.dream)].contains(where: { Int($0.end) <= start && text.sentences[Int($0.start)] == sentence }) { return true }
         let clause = text.clauses[start]
         for frame in hits[Int(context.frameAfter)] where Int(frame.start) >= end && text.clauses[Int(frame.start)] == clause {
             if text.gap(afterEnd: end, toStart: Int(frame.start)) <= EngineClass.frameAfterWindow { return true }
