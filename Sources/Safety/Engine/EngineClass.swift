@@ -26,6 +26,8 @@ enum EngineClass {
     static let accident = "accident"
     /// Dreams (`梦到`, `in my dream`): a frame even with the speaker inside it (梦到自己跳楼).
     static let dream = "dream"
+    /// Someone else said to be calm and safe now (`情绪还算稳定`): their risk is a concern, not a crisis.
+    static let calm = "calm"
     /// Past-time cues (`以前`, `五年前`, `used to`) in the clause of a finding…
     static let past = "past"
     /// …together with a recovery statement in the message (`现在已经好多了`) make it a concern.
@@ -40,7 +42,7 @@ enum EngineClass {
 
     static let builtIn: Set<String> = [number, many]
     static let context: [String] = [
-        hardNegative, topic, negation, notNegation, frame, frameAfter, selfWords, otherPeople, preposition, immediate, past, recovered, deescalation, accident, dream,
+        hardNegative, topic, negation, notNegation, frame, frameAfter, selfWords, otherPeople, preposition, immediate, past, recovered, deescalation, accident, dream, calm,
     ]
 
     /// Units between a negation cue and what it negates.

@@ -33,7 +33,7 @@ struct RuleEngine: Sendable {
 
     private struct Context {
         var hardNegative, topic, negation, notNegation, frame, frameAfter, selfWords, otherPeople, preposition, immediate, number, many: Int32
-        var past, recovered, deescalation, accident, dream: Int32
+        var past, recovered, deescalation, accident, dream, calm: Int32
     }
 
     let canonicalizer: Canonicalizer
@@ -104,7 +104,7 @@ struct RuleEngine: Sendable {
             selfWords: id(EngineClass.selfWords), otherPeople: id(EngineClass.otherPeople), preposition: id(EngineClass.preposition),
             immediate: id(EngineClass.immediate), number: id(EngineClass.number), many: id(EngineClass.many),
             past: id(EngineClass.past), recovered: id(EngineClass.recovered), deescalation: id(EngineClass.deescalation),
-            accident: id(EngineClass.accident), dream: id(EngineClass.dream)
+            accident: id(EngineClass.accident), dream: id(EngineClass.dream), calm: id(EngineClass.calm)
         )
     }
 
@@ -272,7 +272,10 @@ struct RuleEngine: Sendable {
         let aboutOther = !rule.flags.contains(.anySubject)
             && (rule.flags.contains(.thirdParty) || subject(before: start, hits: hits, text: text) == .other)
         // Someone else at immediate risk is a crisis even when it is reported to us.
-        if aboutOther, rule.label == "crisis", isImmediate(at: start, hits: hits, text: text) {
+        // …unless the message says they are calm now (她现在在家，情绪还算稳定).
+        if aboutOther, rule.label == "crisis", isImmediate(at: start, hits: hits, text: text), !hits[Int(context.calm)].contains(where: {
+            !isNegated(start: Int($0.start), end: Int($0.end), hits: hits, text: text)
+        }) {
             finding.family = "third_party"
             return finding
         }
