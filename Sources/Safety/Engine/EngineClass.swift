@@ -28,6 +28,10 @@ enum EngineClass {
     static let dream = "dream"
     /// Someone else said to be calm and safe now (`情绪还算稳定`): their risk is a concern, not a crisis.
     static let calm = "calm"
+    /// `等`, `要是`, `once`… opening a clause whose people are not the subject after `就` (`mainClause`):
+    /// in 等她生日过完就去跳楼 the one who jumps is the speaker.
+    static let subordinate = "subordinate"
+    static let mainClause = "main_clause"
     /// Past-time cues (`以前`, `五年前`, `used to`) in the clause of a finding…
     static let past = "past"
     /// …together with a recovery statement in the message (`现在已经好多了`) make it a concern.
@@ -42,7 +46,7 @@ enum EngineClass {
 
     static let builtIn: Set<String> = [number, many]
     static let context: [String] = [
-        hardNegative, topic, negation, notNegation, frame, frameAfter, selfWords, otherPeople, preposition, immediate, past, recovered, deescalation, accident, dream, calm,
+        hardNegative, topic, negation, notNegation, frame, frameAfter, selfWords, otherPeople, preposition, immediate, past, recovered, deescalation, accident, dream, calm, subordinate, mainClause,
     ]
 
     /// Units between a negation cue and what it negates.

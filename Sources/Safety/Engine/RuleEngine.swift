@@ -33,7 +33,7 @@ struct RuleEngine: Sendable {
 
     private struct Context {
         var hardNegative, topic, negation, notNegation, frame, frameAfter, selfWords, otherPeople, preposition, immediate, number, many: Int32
-        var past, recovered, deescalation, accident, dream, calm: Int32
+        var past, recovered, deescalation, accident, dream, calm, subordinate, mainClause: Int32
     }
 
     let canonicalizer: Canonicalizer
@@ -104,7 +104,8 @@ struct RuleEngine: Sendable {
             selfWords: id(EngineClass.selfWords), otherPeople: id(EngineClass.otherPeople), preposition: id(EngineClass.preposition),
             immediate: id(EngineClass.immediate), number: id(EngineClass.number), many: id(EngineClass.many),
             past: id(EngineClass.past), recovered: id(EngineClass.recovered), deescalation: id(EngineClass.deescalation),
-            accident: id(EngineClass.accident), dream: id(EngineClass.dream), calm: id(EngineClass.calm)
+            accident: id(EngineClass.accident), dream: id(EngineClass.dream), calm: id(EngineClass.calm),
+            subordinate: id(EngineClass.subordinate), mainClause: id(EngineClass.mainClause)
         )
     }
 
@@ -356,6 +357,12 @@ struct RuleEngine: Sendable {
                 p.end <= hit.start && text.clauses[Int(p.start)] == clause && text.gap(afterEnd: Int(p.end), toStart: Int(hit.start)) <= 1
             }
             if isObject { continue }
+            // "等她生日过完就去跳楼": a person inside a 等…就 clause is not who acts after 就.
+            let subordinate = hits[Int(context.subordinate)].contains { open in
+                open.end <= hit.start && text.clauses[Int(open.start)] == clause
+                    && hits[Int(context.mainClause)].contains { $0.start >= hit.end && Int($0.end) <= start }
+            }
+            if subordinate { continue }
             if best == nil || hit.end >= (best?.end ?? 0) { best = (hit.end, .other) }
         }
         return best?.subject ?? .unknown
