@@ -71,12 +71,14 @@ public struct CrisisDetector: CrisisDetecting {
             detection.reasons = ["escalation.context"] + Self.unique(completed.map(\.family))
             return detection
         }
-        // Risk stated in the last turns is still there when the next message changes the subject
-        // ("I have a blade in my room" … "gonna go lie down"), unless this message steps back from
-        // it (thanks, feeling better, reaching out).
-        if !findings.isEmpty, !engine.mentions(deescalationIn: current) {
+        // A plan, the means, an attempt or a threat stated in the last turns is still there when
+        // the next message changes the subject ("I have a blade in my room" … "gonna go lie down"),
+        // unless this message steps back from it (thanks, feeling better, reaching out). A wish to
+        // die that was already answered is not repeated: crisis mode adds the resource line.
+        let live = findings.filter { $0.family != "intent" }
+        if !live.isEmpty, !engine.mentions(deescalationIn: current) {
             detection.tier = .crisis
-            detection.reasons = ["escalation.carried"] + Self.unique(findings.map(\.family))
+            detection.reasons = ["escalation.carried"] + Self.unique(live.map(\.family))
             return detection
         }
 
