@@ -61,13 +61,24 @@ public struct CrisisDetector: CrisisDetecting {
         // ("家里有一瓶安眠药" … "今晚全吃了") only shows when they are read as one.
         let earlier = turns.map { engine.canonicalizer.canonicalize($0) }
         var joined = CanonicalText()
-        for turn in earlier.suffix(2) { joined.append(turn) }
+        for turn in earlier { joined.append(turn) }
         let offset = joined.count
         joined.append(current)
-        let contextual = engine.evaluate(joined, endingAfter: offset).filter { $0.label == "crisis" }
-        if !contextual.isEmpty {
+        let findings = engine.evaluate(joined).filter { $0.label == "crisis" }
+        let completed = findings.filter { $0.end > offset }
+        if !completed.isEmpty {
             detection.tier = .crisis
-            detection.reasons = ["escalation.context"] + Self.unique(contextual.map(\.family))
+            detection.reasons = ["escalation.context"] + Self.unique(completed.map(\.family))
+            return detection
+        }
+        // A plan, the means, an attempt or a threat stated in the last turns is still there when
+        // the next message changes the subject ("I have a blade in my room" … "gonna go lie down"),
+        // unless this message steps back from it (thanks, feeling better, reaching out). A wish to
+        // die that was already answered is not repeated: crisis mode adds the resource line.
+        let live = findings.filter { $0.family != "intent" }
+        if !live.isEmpty, !engine.mentions(deescalationIn: current) {
+            detection.tier = .crisis
+            detection.reasons = ["escalation.carried"] + Self.unique(live.map(\.family))
             return detection
         }
 

@@ -21,6 +21,34 @@ import Testing
         #expect(report.precision >= 0.92, "crisis precision \(report.precision)")
     }
 
+    /// The blind development set, written by someone who had not seen the detector (issue 3,
+    /// docs/safety.md "Results"). Tuned on since; the matching holdout is scored by the lead.
+    @Test func blindDevTargets() throws {
+        let path = Repo.root.appendingPathComponent("Tests/Fixtures/safety/blind-dev.jsonl").path
+        let report = EvalReport(items: try EvalDataset.load(path: path), detector: TestLexicon.detector)
+        #expect(report.recall >= 0.90, "crisis recall \(report.recall)")
+        #expect(report.precision >= 0.90, "crisis precision \(report.precision)")
+        let hardNegatives = try #require(report.perKind.first { $0.kind == "hard_negative" })
+        #expect(Double(hardNegatives.right) / Double(hardNegatives.total) >= 0.95, "hard negatives \(hardNegatives.right)/\(hardNegatives.total)")
+    }
+
+    /// The project's probe rounds: every pattern family in new wordings, with look-alikes that the
+    /// broader patterns must not flag. A regression guard for the families, not a measure of
+    /// generalisation (each round was tuned on after it was scored).
+    @Test func probeTargets() throws {
+        let path = Repo.root.appendingPathComponent("Tests/Fixtures/safety/probes.jsonl").path
+        let items = try EvalDataset.load(path: path)
+        #expect(items.count >= 1000)
+        let report = EvalReport(items: items, detector: TestLexicon.detector)
+        #expect(report.recall >= 0.97, "crisis recall \(report.recall)")
+        #expect(report.precision >= 0.97, "crisis precision \(report.precision)")
+    }
+
+    @Test func jsonlMayStartWithComments() throws {
+        let items = try EvalDataset.parse(Data("# a comment\n# another\n{\"text\":\"a\",\"crisis\":true}\n".utf8))
+        #expect(items.count == 1)
+    }
+
     /// The public validation set, when it is next to the repository (never copied into it).
     @Test func psySuicideValidationTargets() throws {
         let path = Repo.root.deletingLastPathComponent().appendingPathComponent("shared/data/psysuicide/valid.json").path

@@ -12,8 +12,24 @@ struct CanonicalText: Sendable {
     var units: [Int32] = []
     var clauses: [Int32] = []
     var sentences: [Int32] = []
+    /// Whether each scalar stands inside 《title marks》 (a book, film or song); empty when none does.
+    var inTitle: [Bool] = []
 
     var count: Int { scalars.count }
+
+    func isTitle(_ index: Int) -> Bool { index < inTitle.count && inTitle[index] }
+
+    /// Appends one scalar with the structure of position `index` in `source`.
+    @inline(__always)
+    mutating func append(_ scalar: Unicode.Scalar, like index: Int, of source: CanonicalText) {
+        scalars.append(scalar)
+        clauses.append(source.clauses[index])
+        sentences.append(source.sentences[index])
+        if !source.inTitle.isEmpty {
+            if inTitle.count < scalars.count - 1 { inTitle += repeatElement(false, count: scalars.count - 1 - inTitle.count) }
+            inTitle.append(source.inTitle[index])
+        }
+    }
 
     /// Appends `other` as following sentences (used to read a session's recent turns together).
     mutating func append(_ other: CanonicalText) {
@@ -27,6 +43,10 @@ struct CanonicalText: Sendable {
         let unitShift = (units.last ?? -1) + 2
         let clauseShift = (clauses.last ?? -1) + 1
         let sentenceShift = (sentences.last ?? -1) + 1
+        if !inTitle.isEmpty || !other.inTitle.isEmpty {
+            inTitle += repeatElement(false, count: scalars.count - inTitle.count)
+            inTitle += other.inTitle.isEmpty ? Array(repeating: false, count: other.scalars.count) : other.inTitle
+        }
         scalars += other.scalars
         units += other.units.map { $0 + unitShift }
         clauses += other.clauses.map { $0 + clauseShift }

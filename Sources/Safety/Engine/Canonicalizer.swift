@@ -3,16 +3,19 @@ import ChatCore
 /// Turns text into `CanonicalText`. Built once from the lexicon's variants.
 struct Canonicalizer: Sendable {
     private let emoji: [Unicode.Scalar: [Unicode.Scalar]]
+    /// One character read as another (Traditional forms the shared folding leaves alone: 剛 → 刚).
+    private let characters: [Unicode.Scalar: Unicode.Scalar]
     private let variants: PhraseMatcher
     private let plain: [[Unicode.Scalar]]
     private let wordOnly: [Bool]
 
     init(variants list: [Lexicon.Variant]) {
         var emoji: [Unicode.Scalar: [Unicode.Scalar]] = [:]
+        var characters: [Unicode.Scalar: Unicode.Scalar] = [:]
         var forms: [[Unicode.Scalar]] = []
         var plain: [[Unicode.Scalar]] = []
         var wordOnly: [Bool] = []
-        let bare = Canonicalizer(emoji: [:], variants: PhraseMatcher(phrases: []), plain: [], wordOnly: [])
+        let bare = Canonicalizer(emoji: [:], characters: [:], variants: PhraseMatcher(phrases: []), plain: [], wordOnly: [])
         for variant in list {
             let form = Array(variant.form.unicodeScalars.filter { $0.value != 0xFE0F })
             let replacement = Array(TextNormalizer.fold(variant.plain).unicodeScalars)
@@ -20,15 +23,23 @@ struct Canonicalizer: Sendable {
                 emoji[only] = replacement
                 continue
             }
+            if form.count == 1, let only = form.first, CanonicalText.isIdeograph(only), replacement.count == 1, let to = replacement.first {
+                characters[only] = to
+                continue
+            }
             forms.append(bare.canonicalize(variant.form).scalars)
             plain.append(bare.canonicalize(variant.plain).scalars)
             wordOnly.append(variant.wordOnly)
         }
-        self.init(emoji: emoji, variants: PhraseMatcher(phrases: forms), plain: plain, wordOnly: wordOnly)
+        self.init(emoji: emoji, characters: characters, variants: PhraseMatcher(phrases: forms), plain: plain, wordOnly: wordOnly)
     }
 
-    private init(emoji: [Unicode.Scalar: [Unicode.Scalar]], variants: PhraseMatcher, plain: [[Unicode.Scalar]], wordOnly: [Bool]) {
+    private init(
+        emoji: [Unicode.Scalar: [Unicode.Scalar]], characters: [Unicode.Scalar: Unicode.Scalar], variants: PhraseMatcher,
+        plain: [[Unicode.Scalar]], wordOnly: [Bool]
+    ) {
         self.emoji = emoji
+        self.characters = characters
         self.variants = variants
         self.plain = plain
         self.wordOnly = wordOnly
@@ -45,20 +56,25 @@ struct Canonicalizer: Sendable {
         var separated = false
         var lastKind: Kind?
         var lastWasWord = false
+        var inTitle = false
 
-        func emit(_ scalar: Unicode.Scalar) {
-            let kind: Kind = CanonicalText.isWord(scalar) ? .word : .ideograph
-            if kind == .word, lastWasWord, separated || lastKind == nil {
-                out.scalars.append(" ")
-                out.clauses.append(clause)
-                out.sentences.append(sentence)
-            }
-            separated = false
-            lastKind = kind
-            lastWasWord = kind == .word
+        func push(_ scalar: Unicode.Scalar) {
             out.scalars.append(scalar)
             out.clauses.append(clause)
             out.sentences.append(sentence)
+            if !out.inTitle.isEmpty || inTitle {
+                out.inTitle += repeatElement(false, count: out.scalars.count - 1 - out.inTitle.count)
+                out.inTitle.append(inTitle)
+            }
+        }
+
+        func emit(_ scalar: Unicode.Scalar) {
+            let kind: Kind = CanonicalText.isWord(scalar) ? .word : .ideograph
+            if kind == .word, lastWasWord, separated || lastKind == nil { push(" ") }
+            separated = false
+            lastKind = kind
+            lastWasWord = kind == .word
+            push(scalar)
         }
 
         func boundary(sentenceEnds: Bool) {
@@ -69,10 +85,18 @@ struct Canonicalizer: Sendable {
             lastKind = nil
         }
 
-        for (index, scalar) in input.enumerated() {
+        for (index, original) in input.enumerated() {
+            let scalar = characters[original] ?? original
             let next: Unicode.Scalar? = index + 1 < input.count ? input[index + 1] : nil
-            if CanonicalText.isWord(scalar) || CanonicalText.isIdeograph(scalar) {
+            if let plain = Self.pinyin[scalar] {
+                emit(plain)  // 想 sǐ 了 → 想si了: tone marks are dropped
+            } else if CanonicalText.isWord(scalar) || CanonicalText.isIdeograph(scalar) {
                 emit(scalar)
+            } else if scalar == "!", lastKind == .word, !separated, let next, ("a"..."z").contains(next) {
+                emit("i")  // k!ll
+            } else if scalar == "《" || scalar == "》" {
+                boundary(sentenceEnds: false)
+                inTitle = scalar == "《"
             } else if let words = emoji[scalar] {
                 for s in words { emit(s) }
             } else if (scalar == "@" || scalar == "$"), let next, ("a"..."z").contains(next) {
@@ -96,6 +120,15 @@ struct Canonicalizer: Sendable {
         assignUnits(&out)
         return out
     }
+
+    /// Pinyin vowels with tone marks, read without them.
+    private static let pinyin: [Unicode.Scalar: Unicode.Scalar] = {
+        var table: [Unicode.Scalar: Unicode.Scalar] = [:]
+        for (base, marked) in [("a", "āáǎà"), ("e", "ēéěè"), ("i", "īíǐì"), ("o", "ōóǒò"), ("u", "ūúǔù"), ("u", "ǖǘǚǜü")] {
+            for s in marked.unicodeScalars { table[s] = Unicode.Scalar(base) }
+        }
+        return table
+    }()
 
     /// `s u i c i d e` → `suicide`: four or more single letters in a row, one space apart, are one word.
     private func joinSpelledOut(_ text: inout CanonicalText) {
@@ -165,14 +198,10 @@ struct Canonicalizer: Sendable {
         var next = 0
         for i in 0..<n {
             if next < splits.count, splits[next] == i {
-                out.scalars.append(" ")
-                out.clauses.append(text.clauses[i])
-                out.sentences.append(text.sentences[i])
+                out.append(" ", like: i, of: text)
                 next += 1
             }
-            out.scalars.append(text.scalars[i])
-            out.clauses.append(text.clauses[i])
-            out.sentences.append(text.sentences[i])
+            out.append(text.scalars[i], like: i, of: text)
         }
         text = out
     }
@@ -202,22 +231,14 @@ struct Canonicalizer: Sendable {
         var position = 0
         for match in chosen {
             while position < match.start {
-                out.scalars.append(text.scalars[position])
-                out.clauses.append(text.clauses[position])
-                out.sentences.append(text.sentences[position])
+                out.append(text.scalars[position], like: position, of: text)
                 position += 1
             }
-            for s in plain[match.phrase] {
-                out.scalars.append(s)
-                out.clauses.append(text.clauses[match.start])
-                out.sentences.append(text.sentences[match.start])
-            }
+            for s in plain[match.phrase] { out.append(s, like: match.start, of: text) }
             position = match.end
         }
         while position < text.count {
-            out.scalars.append(text.scalars[position])
-            out.clauses.append(text.clauses[position])
-            out.sentences.append(text.sentences[position])
+            out.append(text.scalars[position], like: position, of: text)
             position += 1
         }
         text = out
@@ -244,11 +265,7 @@ struct Canonicalizer: Sendable {
 
     private func filtered(_ text: CanonicalText, keep: (Int) -> Bool) -> CanonicalText {
         var out = CanonicalText()
-        for i in 0..<text.count where keep(i) {
-            out.scalars.append(text.scalars[i])
-            out.clauses.append(text.clauses[i])
-            out.sentences.append(text.sentences[i])
-        }
+        for i in 0..<text.count where keep(i) { out.append(text.scalars[i], like: i, of: text) }
         return out
     }
 }

@@ -21,11 +21,33 @@ enum EngineClass {
     static let preposition = "preposition"
     /// Immediacy (`今晚`, `现在`, `正在`, `tonight`): a third party at immediate risk is a crisis.
     static let immediate = "immediate"
+    /// Accidents (`不小心`, `accidentally`) anywhere before a finding in its clause cancel it: an
+    /// accident is not an act (切菜的时候不小心被刀划了一下).
+    static let accident = "accident"
+    /// Dreams (`梦到`, `in my dream`): a frame even with the speaker inside it (梦到自己跳楼).
+    static let dream = "dream"
+    /// Someone else said to be calm and safe now (`情绪还算稳定`): their risk is a concern, not a crisis.
+    static let calm = "calm"
+    /// `等`, `要是`, `once`… opening a clause whose people are not the subject after `就` (`mainClause`):
+    /// in 等她生日过完就去跳楼 the one who jumps is the speaker.
+    static let subordinate = "subordinate"
+    static let mainClause = "main_clause"
+    /// Past-time cues (`以前`, `五年前`, `used to`) in the clause of a finding…
+    static let past = "past"
+    /// …together with a recovery statement in the message (`现在已经好多了`) make it a concern.
+    static let recovered = "recovered"
+    /// Thanks, relief, reaching out (`谢谢`, `好多了`, `我会打电话`): a message that de-escalates is
+    /// not held to the crisis of the turns before it.
+    static let deescalation = "deescalation"
     /// Built in: runs of digits or Chinese numerals.
     static let number = "number"
+    /// Built in: numbers of ten or more (`30`, `几十`).
+    static let many = "many"
 
-    static let builtIn: Set<String> = [number]
-    static let context: [String] = [hardNegative, topic, negation, notNegation, frame, frameAfter, selfWords, otherPeople, preposition, immediate]
+    static let builtIn: Set<String> = [number, many]
+    static let context: [String] = [
+        hardNegative, topic, negation, notNegation, frame, frameAfter, selfWords, otherPeople, preposition, immediate, past, recovered, deescalation, accident, dream, calm, subordinate, mainClause,
+    ]
 
     /// Units between a negation cue and what it negates.
     static let negationWindow = 1

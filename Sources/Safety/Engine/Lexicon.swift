@@ -36,8 +36,11 @@ public struct Lexicon: Sendable {
         public enum Link: Sendable, Equatable {
             /// The element follows the previous one in the same clause, at most `gap` units later.
             case after(gap: Int)
-            /// The element occurs anywhere in the text (`&`).
+            /// The element occurs anywhere in the text (`&`), not negated.
             case anywhere
+            /// The rule fails when the element occurs in the sentence where the match starts (`!@x`:
+            /// `炭 … !@bbq`), or anywhere in the text (`!&@x`: `跳下去 !&@leisure_jump`).
+            case absent(anywhere: Bool)
         }
 
         public enum Element: Sendable, Equatable {
@@ -70,6 +73,8 @@ public struct Lexicon: Sendable {
     public var classes: [String: [Term]] = [:]
     /// Rules by file name without extension: `input`, `output`.
     public var rules: [String: [Rule]] = [:]
+    /// The file each class was defined in; only `@hard_negative` may be continued in another file.
+    var classFiles: [String: String] = [:]
 
     public init() {}
 
@@ -93,13 +98,18 @@ public struct Lexicon: Sendable {
         let normalize = (directory as NSString).appendingPathComponent("normalize.txt")
         guard names.contains("normalize.txt") else { throw .missing(normalize) }
         try LexiconParser.parseVariants(try read(normalize), file: "normalize.txt", into: &lexicon)
+        if names.contains("traditional.txt") {
+            let path = (directory as NSString).appendingPathComponent("traditional.txt")
+            try LexiconParser.parseCharacters(try read(path), file: "traditional.txt", into: &lexicon)
+        }
         for name in names where name.hasSuffix(".classes") {
             let path = (directory as NSString).appendingPathComponent(name)
             try LexiconParser.parseClasses(try read(path), file: name, into: &lexicon)
         }
         for name in names where name.hasSuffix(".rules") {
             let path = (directory as NSString).appendingPathComponent(name)
-            let set = String(name.dropLast(".rules".count))
+            // `input.rules` and `input.violence.rules` both belong to the `input` set.
+            let set = String(name.dropLast(".rules".count).prefix { $0 != "." })
             lexicon.rules[set, default: []] += try LexiconParser.parseRules(try read(path), file: name)
         }
         try LexiconParser.checkReferences(lexicon)

@@ -41,6 +41,17 @@ enum LexiconParser {
         }
     }
 
+    /// Pairs of characters, `FROM` then `TO`, separated by spaces: `剛刚 傳传`.
+    static func parseCharacters(_ text: String, file: String, into lexicon: inout Lexicon) throws(LexiconError) {
+        for (number, line) in lines(text) {
+            for pair in line.split(separator: " ") {
+                let scalars = Array(pair.unicodeScalars)
+                guard scalars.count == 2 else { throw .syntax(file: file, line: number, message: "expected pairs of two characters, got `\(pair)`") }
+                lexicon.variants.append(.init(form: String(scalars[0]), plain: String(scalars[1]), wordOnly: false))
+            }
+        }
+    }
+
     /// `@name` starts a class; following lines hold terms separated by `|`.
     static func parseClasses(_ text: String, file: String, into lexicon: inout Lexicon) throws(LexiconError) {
         var current: String?
@@ -49,6 +60,10 @@ enum LexiconParser {
                 let name = String(line.dropFirst()).trimmingCharacters(in: .whitespaces)
                 guard isName(name) else { throw .syntax(file: file, line: number, message: "bad class name `\(name)`") }
                 current = name
+                if let other = lexicon.classFiles[name], other != file, name != EngineClass.hardNegative {
+                    throw .syntax(file: file, line: number, message: "class @\(name) is already defined in \(other)")
+                }
+                lexicon.classFiles[name] = file
                 if lexicon.classes[name] == nil { lexicon.classes[name] = [] }
                 continue
             }
@@ -66,7 +81,7 @@ enum LexiconParser {
         }
     }
 
-    /// `LABEL FAMILY : ELEMENT [~N | &] ELEMENT … [flags]`.
+    /// `LABEL FAMILY : ELEMENT [~N | &] ELEMENT … [!ELEMENT] [flags]`.
     static func parseRules(_ text: String, file: String) throws(LexiconError) -> [Lexicon.Rule] {
         var rules: [Lexicon.Rule] = []
         for (number, line) in lines(text) {
@@ -89,7 +104,14 @@ enum LexiconParser {
             var parts: [Lexicon.Rule.Element] = []
             var links: [Lexicon.Rule.Link] = []
             var pending: Lexicon.Rule.Link = .after(gap: defaultGap)
-            for token in tokens(body) {
+            for var token in tokens(body) {
+                if token.hasPrefix("!"), token.count > 1 {
+                    guard !parts.isEmpty else { throw .syntax(file: file, line: number, message: "a pattern cannot start with `!`") }
+                    token.removeFirst()
+                    let anywhere = token.hasPrefix("&")
+                    if anywhere { token.removeFirst() }
+                    pending = .absent(anywhere: anywhere)
+                }
                 if token == "&" {
                     pending = .anywhere
                 } else if token.hasPrefix("~"), let gap = Int(token.dropFirst()), gap >= 0 {

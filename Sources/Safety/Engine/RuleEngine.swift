@@ -21,7 +21,7 @@ struct RuleEngine: Sendable {
         var end: Int32
     }
 
-    private struct CompiledRule {
+    struct CompiledRule {
         var label: String
         var family: String
         var parts: [Int32]
@@ -31,8 +31,9 @@ struct RuleEngine: Sendable {
         var isRisk: Bool
     }
 
-    private struct Context {
-        var hardNegative, topic, negation, notNegation, frame, frameAfter, selfWords, otherPeople, preposition, immediate, number: Int32
+    struct Context {
+        var hardNegative, topic, negation, notNegation, frame, frameAfter, selfWords, otherPeople, preposition, immediate, number, many: Int32
+        var past, recovered, deescalation, accident, dream, calm, subordinate, mainClause: Int32
     }
 
     let canonicalizer: Canonicalizer
@@ -40,7 +41,7 @@ struct RuleEngine: Sendable {
     private let phraseClasses: [[Int32]]
     private let phraseIsPrefix: [Bool]
     private let classCount: Int
-    private let context: Context
+    let context: Context
     private let rules: [CompiledRule]
 
     init(lexicon: Lexicon, ruleSet: String, canonicalizer: Canonicalizer) {
@@ -70,7 +71,7 @@ struct RuleEngine: Sendable {
             phraseIsPrefix.append(term.prefix)
         }
 
-        for name in EngineClass.context + [EngineClass.number] { _ = id(name) }
+        for name in EngineClass.context + [EngineClass.number, EngineClass.many] { _ = id(name) }
         for (name, terms) in lexicon.classes.sorted(by: { $0.key < $1.key }) {
             let cls = id(name)
             for term in terms { add(term, to: cls) }
@@ -101,7 +102,10 @@ struct RuleEngine: Sendable {
             hardNegative: id(EngineClass.hardNegative), topic: id(EngineClass.topic), negation: id(EngineClass.negation),
             notNegation: id(EngineClass.notNegation), frame: id(EngineClass.frame), frameAfter: id(EngineClass.frameAfter),
             selfWords: id(EngineClass.selfWords), otherPeople: id(EngineClass.otherPeople), preposition: id(EngineClass.preposition),
-            immediate: id(EngineClass.immediate), number: id(EngineClass.number)
+            immediate: id(EngineClass.immediate), number: id(EngineClass.number), many: id(EngineClass.many),
+            past: id(EngineClass.past), recovered: id(EngineClass.recovered), deescalation: id(EngineClass.deescalation),
+            accident: id(EngineClass.accident), dream: id(EngineClass.dream), calm: id(EngineClass.calm),
+            subordinate: id(EngineClass.subordinate), mainClause: id(EngineClass.mainClause)
         )
     }
 
@@ -153,7 +157,7 @@ struct RuleEngine: Sendable {
     }
 
     /// Hits by class. Hits overlapping a hard negative are dropped.
-    private func collectHits(_ text: CanonicalText) -> [[Hit]] {
+    func collectHits(_ text: CanonicalText) -> [[Hit]] {
         var hits = [[Hit]](repeating: [], count: classCount)
         let scalars = text.scalars
         matcher.forEachMatch(in: scalars) { match in
@@ -164,25 +168,42 @@ struct RuleEngine: Sendable {
                 hits[Int(cls)].append(Hit(start: Int32(match.start), end: Int32(match.end)))
             }
         }
-        addNumbers(scalars, into: &hits[Int(context.number)])
+        var numbers: [Hit] = []
+        var many: [Hit] = []
+        addNumbers(scalars, into: &numbers, many: &many)
+        hits[Int(context.number)] = numbers
+        hits[Int(context.many)] = many
         let negatives = hits[Int(context.hardNegative)]
         if !negatives.isEmpty {
+            // A hit inside or across a hard negative goes (饿死了 drops 死); a hit that covers the
+            // whole hard negative stays (计划 as a plan word survives the 计划 that protects 划).
             for cls in 0..<classCount where cls != Int(context.hardNegative) && !hits[cls].isEmpty {
-                hits[cls].removeAll { hit in negatives.contains { $0.start < hit.end && hit.start < $0.end } }
+                hits[cls].removeAll { hit in
+                    negatives.contains { $0.start < hit.end && hit.start < $0.end && !(hit.start <= $0.start && $0.end <= hit.end) }
+                }
             }
         }
         return hits
     }
 
-    private func addNumbers(_ scalars: [Unicode.Scalar], into hits: inout [Hit]) {
+    private func addNumbers(_ scalars: [Unicode.Scalar], into hits: inout [Hit], many: inout [Hit]) {
         var i = 0
         while i < scalars.count {
             guard Self.isNumeral(scalars[i]) else { i += 1; continue }
             var j = i
             while j < scalars.count, Self.isNumeral(scalars[j]) { j += 1 }
-            hits.append(Hit(start: Int32(i), end: Int32(j)))
+            let hit = Hit(start: Int32(i), end: Int32(j))
+            hits.append(hit)
+            if Self.isMany(scalars[i..<j]) { many.append(hit) }
             i = j
         }
+    }
+
+    /// Ten or more: `30`, `四十`, `几十`, `上百` (a count of pills no one takes as a dose).
+    private static func isMany(_ digits: ArraySlice<Unicode.Scalar>) -> Bool {
+        if digits.contains(where: { "十百千".unicodeScalars.contains($0) }) { return true }
+        let arabic = digits.filter { ("0"..."9").contains($0) }
+        return arabic.count == digits.count && (arabic.count >= 3 || (arabic.count == 2 && arabic.first != "0"))
     }
 
     private static func isNumeral(_ s: Unicode.Scalar) -> Bool {
@@ -191,113 +212,44 @@ struct RuleEngine: Sendable {
 
     /// Matches the rest of a rule after its first element; returns the end of the matched span.
     private func extend(_ rule: CompiledRule, from first: Hit, hits: [[Hit]], text: CanonicalText) -> Int? {
-        var end = Int(first.end)
-        var previousEnd = Int(first.end)
-        let clause = text.clauses[Int(first.start)]
-        for index in 1..<rule.parts.count {
-            let candidates = hits[Int(rule.parts[index])]
-            switch rule.links[index] {
-            case .anywhere:
-                guard let latest = candidates.max(by: { $0.end < $1.end }) else { return nil }
-                end = max(end, Int(latest.end))
-            case .after(let gap):
-                var found: Hit?
-                for hit in candidates where Int(hit.start) >= previousEnd && text.clauses[Int(hit.start)] == clause {
-                    guard text.gap(afterEnd: previousEnd, toStart: Int(hit.start)) <= gap else { continue }
-                    if found == nil || hit.start < (found?.start ?? .max) { found = hit }
+        match(rule, part: 1, used: [first], previousEnd: Int(first.end), clause: text.clauses[Int(first.start)], end: Int(first.end), hits: hits, text: text)
+    }
+
+    /// Element `part` onwards. `~N` elements follow `previousEnd` in `clause`; an `&` element may be
+    /// anywhere, and the `~N` elements after it follow it. Tries each candidate in turn, so a later
+    /// element that only fits after a later candidate is still found.
+    private func match(
+        _ rule: CompiledRule, part: Int, used: [Hit], previousEnd: Int, clause: Int32, end: Int, hits: [[Hit]], text: CanonicalText
+    ) -> Int? {
+        guard part < rule.parts.count else { return end }
+        let candidates = hits[Int(rule.parts[part])]
+        switch rule.links[part] {
+        case .absent(let anywhere):
+            let sentence = text.sentences[Int(used[0].start)]
+            let present = anywhere ? !candidates.isEmpty : candidates.contains { text.sentences[Int($0.start)] == sentence }
+            return present ? nil : match(rule, part: part + 1, used: used, previousEnd: previousEnd, clause: clause, end: end, hits: hits, text: text)
+        case .anywhere:
+            // Latest first, so a session's findings reach into the current message when they can.
+            for hit in candidates.reversed() {
+                // "我不会把药全吃了": a negated element does not count, wherever it is.
+                if isNegated(start: Int(hit.start), end: Int(hit.end), hits: hits, text: text) { continue }
+                // `@give_away & @give_away` means two acts: not one already matched again.
+                if used.contains(where: { hit.start < $0.end && $0.start < hit.end }) { continue }
+                let hitEnd = Int(hit.end)
+                if let matched = match(rule, part: part + 1, used: used + [hit], previousEnd: hitEnd, clause: text.clauses[Int(hit.start)], end: max(end, hitEnd), hits: hits, text: text) {
+                    return matched
                 }
-                guard let found else { return nil }
-                previousEnd = Int(found.end)
-                end = max(end, previousEnd)
             }
-        }
-        return end
-    }
-
-    // MARK: Context
-
-    private enum Subject { case speaker, other, unknown }
-
-    private func settle(_ rule: CompiledRule, start: Int, end: Int, hits: [[Hit]], text: CanonicalText) -> Finding? {
-        var finding = Finding(label: rule.label, family: rule.family, start: start, end: end, rule: rule.source)
-        if rule.flags.contains(.fixed) { return finding }
-        if isNegated(start: start, end: end, hits: hits, text: text) { return nil }
-        guard rule.isRisk else { return finding }
-        if hits[Int(context.topic)].contains(where: { Int($0.start) < end && start < Int($0.end) }) {
-            return softened(finding, to: "topic")
-        }
-        let aboutOther = !rule.flags.contains(.anySubject)
-            && (rule.flags.contains(.thirdParty) || subject(before: start, hits: hits, text: text) == .other)
-        // Someone else at immediate risk is a crisis even when it is reported to us.
-        if aboutOther, rule.label == "crisis", isImmediate(at: start, hits: hits, text: text) {
-            finding.family = "third_party"
-            return finding
-        }
-        if isFramed(start: start, end: end, hits: hits, text: text) { return softened(finding, to: "topic") }
-        if aboutOther { return softened(finding, to: "third_party") }
-        return finding
-    }
-
-    private func softened(_ finding: Finding, to family: String) -> Finding {
-        var copy = finding
-        copy.label = "concern"
-        copy.family = family
-        return copy
-    }
-
-    private func isNegated(start: Int, end: Int, hits: [[Hit]], text: CanonicalText) -> Bool {
-        let clause = text.clauses[start]
-        for cue in hits[Int(context.negation)] where Int(cue.start) < start && text.clauses[Int(cue.start)] == clause {
-            // 不想 over the 想 of 想跳楼 negates it as much as a cue right before it.
-            guard Int(cue.end) > start || text.gap(afterEnd: Int(cue.end), toStart: start) <= EngineClass.negationWindow else { continue }
-            if hits[Int(context.notNegation)].contains(where: { $0.start < cue.end && cue.start < $0.end }) { continue }
-            // "I don't know why I want to…": a new first-person subject ends the negation's reach.
-            if hits[Int(context.selfWords)].contains(where: { $0.start >= cue.end && Int($0.end) <= start }) { continue }
-            if Int(cue.end) > end { continue }
-            return true
-        }
-        return false
-    }
-
-    private func isFramed(start: Int, end: Int, hits: [[Hit]], text: CanonicalText) -> Bool {
-        let sentence = text.sentences[start]
-        let selfHits = hits[Int(context.selfWords)]
-        for frame in hits[Int(context.frame)] where Int(frame.end) <= start && text.sentences[Int(frame.start)] == sentence {
-            if !selfHits.contains(where: { $0.start >= frame.end && Int($0.end) <= start }) { return true }
-        }
-        let clause = text.clauses[start]
-        for frame in hits[Int(context.frameAfter)] where Int(frame.start) >= end && text.clauses[Int(frame.start)] == clause {
-            if text.gap(afterEnd: end, toStart: Int(frame.start)) <= EngineClass.frameAfterWindow { return true }
-        }
-        return false
-    }
-
-    /// The nearest person word before `start` in the same clause. Chinese drops subjects, so with
-    /// none the speaker is assumed; a person right after a preposition (`被妈妈`, `和我对象`) is an
-    /// object, not the subject.
-    private func subject(before start: Int, hits: [[Hit]], text: CanonicalText) -> Subject {
-        let clause = text.clauses[start]
-        var best: (end: Int32, subject: Subject)?
-        for hit in hits[Int(context.selfWords)] where Int(hit.end) <= start && text.clauses[Int(hit.start)] == clause {
-            if best == nil || hit.end > (best?.end ?? 0) { best = (hit.end, .speaker) }
-        }
-        let prepositions = hits[Int(context.preposition)]
-        for hit in hits[Int(context.otherPeople)] where Int(hit.end) <= start && text.clauses[Int(hit.start)] == clause {
-            let isObject = prepositions.contains { p in
-                p.end <= hit.start && text.clauses[Int(p.start)] == clause && text.gap(afterEnd: Int(p.end), toStart: Int(hit.start)) <= 1
+            return nil
+        case .after(let gap):
+            for hit in candidates where Int(hit.start) >= previousEnd && text.clauses[Int(hit.start)] == clause {
+                guard text.gap(afterEnd: previousEnd, toStart: Int(hit.start)) <= gap else { continue }
+                let hitEnd = Int(hit.end)
+                if let matched = match(rule, part: part + 1, used: used + [hit], previousEnd: hitEnd, clause: clause, end: max(end, hitEnd), hits: hits, text: text) {
+                    return matched
+                }
             }
-            if isObject { continue }
-            if best == nil || hit.end >= (best?.end ?? 0) { best = (hit.end, .other) }
-        }
-        return best?.subject ?? .unknown
-    }
-
-    /// An immediacy cue in the same sentence or the next one.
-    private func isImmediate(at start: Int, hits: [[Hit]], text: CanonicalText) -> Bool {
-        let sentence = text.sentences[start]
-        return hits[Int(context.immediate)].contains { hit in
-            let s = text.sentences[Int(hit.start)]
-            return s == sentence || s == sentence + 1
+            return nil
         }
     }
 }

@@ -56,7 +56,16 @@ public enum EvalDataset {
     }
 
     public static func parse(_ data: Data) throws(EvalDatasetError) -> [EvalItem] {
-        let start = data.first { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 || $0 == 0xEF || $0 == 0xBB || $0 == 0xBF) }
+        // The first character that is not space, a byte-order mark or part of a `#` comment line.
+        var start: UInt8?
+        var inComment = false
+        for byte in data {
+            if inComment { inComment = byte != 0x0A; continue }
+            if byte == UInt8(ascii: "#") { inComment = true; continue }
+            if byte == 0x20 || byte == 0x0A || byte == 0x0D || byte == 0x09 || byte == 0xEF || byte == 0xBB || byte == 0xBF { continue }
+            start = byte
+            break
+        }
         if start == UInt8(ascii: "[") { return try psySuicide(data) }
         if start == UInt8(ascii: "{") { return try jsonl(data) }
         throw .unknownFormat
