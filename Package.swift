@@ -53,7 +53,7 @@ let package = Package(
         .target(
             name: "Safety",
             dependencies: ["ChatCore", .logging],
-            resources: [.copy("Resources/lexicon")],
+            resources: [.copy("Resources/lexicon"), .copy("Resources/risk-classifier.tsv")],
             swiftSettings: swiftSettings
         ),
         // Completion models: retrieval (embedded default), OpenAI-compatible client, fallback chain.

@@ -18,7 +18,7 @@ struct LexiconOption: ParsableArguments {
 
     func detector() throws -> CrisisDetector {
         do {
-            return CrisisDetector(lexicon: try lexicon.map { try Lexicon.load(directory: $0) } ?? Lexicon.bundled())
+            return CrisisDetector(lexicon: try lexicon.map { try Lexicon.load(directory: $0) } ?? Lexicon.bundled(), classifier: try? RiskClassifier.bundled())
         } catch {
             throw ValidationError("cannot load the lexicon: \(error)")
         }

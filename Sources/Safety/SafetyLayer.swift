@@ -58,7 +58,7 @@ public final class SafetyLayer: SafetyFilter {
     ) throws -> SafetyLayer {
         let lexicon = try Lexicon.bundled()
         let layer = SafetyLayer(
-            detector: CrisisDetector(lexicon: lexicon), outputChecker: OutputChecker(lexicon: lexicon),
+            detector: CrisisDetector(lexicon: lexicon, classifier: try? RiskClassifier.bundled()), outputChecker: OutputChecker(lexicon: lexicon),
             configuration: configuration, alerts: alerts, logger: logger
         )
         try layer.blocklist?.load()

@@ -1,0 +1,64 @@
+import ChatCore
+import Foundation
+import Testing
+@testable import Safety
+
+@Suite struct RiskClassifierTests {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/safety")
+
+    @Test func swiftComputesTheTrainingScriptsProbabilities() throws {
+        let classifier = try RiskClassifier.bundled()
+        let text = try String(contentsOf: Self.fixtures.appendingPathComponent("risk-classifier-parity.jsonl"), encoding: .utf8)
+        struct Sample: Decodable { var text: String; var recent: [String]; var probability: Double }
+        let samples = try text.split(separator: "\n").map { try JSONDecoder().decode(Sample.self, from: Data($0.utf8)) }
+        #expect(samples.count >= 4)
+        for sample in samples {
+            #expect(abs(classifier.probability(sample.text, recent: sample.recent) - sample.probability) < 1e-4, "\(sample.text)")
+        }
+    }
+
+    @Test func featuresMatchTheDocumentedExtraction() {
+        let features = RiskClassifier.features("Hi  你好", recent: [])
+        #expect(features.contains(" | "))
+        #expect(features.contains("w:hi") && features.contains("你好") && features.contains("i 你"))
+        #expect(!features.contains("  "))
+    }
+
+    @Test func parsesAndRejectsMalformedWeights() throws {
+        let classifier = try RiskClassifier.parse("# comment\nbias\t-1.0\n死\t3.0\n \t0.1\n")
+        #expect(classifier.probability("死") > classifier.probability("好"))
+        #expect(throws: RiskClassifier.LoadError.self) { try RiskClassifier.parse("bias\tx\n") }
+    }
+
+    @Test func raisesTheTierOnlyWhereTheRulesSawNoCrisis() throws {
+        let lexicon = try Lexicon.bundled()
+        let rules = CrisisDetector(lexicon: lexicon)
+        let combined = CrisisDetector(lexicon: lexicon, classifier: try RiskClassifier.bundled())
+        // Hard negatives stay clear with the classifier too.
+        for text in ["笑死我了哈哈哈", "饿死了，中午吃什么", "这个bug杀死我了", "kill -9 那个进程就好了", "跳楼价清仓，快来买"] {
+            #expect(combined.detect(text).tier < .crisis, "\(text)")
+        }
+        // A crisis the rules already catch keeps its rule reasons.
+        #expect(combined.detect("我不想活了").reasons.first != "classifier")
+        #expect(rules.detect("我不想活了").tier == .crisis)
+    }
+
+    @Test func blindHoldoutDoesNotRegress() throws {
+        let items = try EvalDataset.load(path: Self.fixtures.appendingPathComponent("blind-holdout.jsonl").path)
+        let detector = try CrisisDetector.bundled()
+        var tp = 0, fp = 0, fn = 0
+        for item in items {
+            let crisis = detector.detect(item.text, recent: item.recent).tier == .crisis
+            switch (item.expected == .crisis, crisis) {
+            case (true, true): tp += 1
+            case (false, true): fp += 1
+            case (true, false): fn += 1
+            default: break
+            }
+        }
+        let recall = Double(tp) / Double(tp + fn), precision = Double(tp) / Double(tp + fp)
+        #expect(recall >= 0.77, "recall \(recall)")
+        #expect(precision >= 0.90, "precision \(precision)")
+    }
+}
