@@ -1,0 +1,414 @@
+import AsyncHTTPClient
+import ChatCore
+import Foundation
+import NIOHTTP1
+import WeChatAdapter
+
+/// Plays users on the platforms against one Heartline: builds each platform's payloads, delivers
+/// them to the real endpoints with the platform's quirks (redelivery, duplicates, WeChat's 5 s
+/// timeout), watches the fake platforms for the replies, and reports tier, latency and payloads.
+/// Every wait has a deadline.
+public actor SimulatorEngine {
+    private struct UserState {
+        var nextMessageID: Int64 = 1
+        var lastMessageID: Int64?
+        var miniToken: String?
+        var last: SendRequest?
+        var lastTelegram: (body: [UInt8], chat: Int64)?
+        var lastWeChat: (request: WeChatPushBuilder.Request, plain: [UInt8], format: WeChatBodyFormat)?
+        var lastAskKey: String?
+    }
+
+    public let configuration: SimulatorConfiguration
+    public let platform: SimulatorPlatform
+    private let poster: HTTPPoster
+    private var target: String?
+    private var users: [String: UserState] = [:]
+    // Ids from the clock, so that a restarted simulator never reuses one the server has deduped.
+    private var nextUpdateID = Int64(Date().timeIntervalSince1970 * 1000) % 1_000_000_000_000
+    private var nextMsgID = Int64(Date().timeIntervalSince1970 * 1000) * 1000
+
+    public init(configuration: SimulatorConfiguration, platform: SimulatorPlatform, target: String? = nil, httpClient: HTTPClient = .shared) {
+        self.configuration = configuration
+        self.platform = platform
+        self.poster = HTTPPoster(client: httpClient)
+        self.target = target
+    }
+
+    /// Where Heartline listens (`http://127.0.0.1:8080`); known once its server runs.
+    public func setTarget(_ base: String) { target = base }
+
+    public func info() -> SimulatorInfo {
+        var platforms: [SimPlatform] = []
+        if configuration.telegram != nil { platforms.append(.telegram) }
+        if configuration.wechat != nil { platforms += [.wechat, .miniprogram] }
+        return SimulatorInfo(heartline: target, platforms: platforms, wechatMode: configuration.wechat?.mode.rawValue, faults: SimulatorPlatform.faults)
+    }
+
+    public func inject(_ fault: FaultRequest) throws(SimulatorError) -> String {
+        try platform.inject(fault)
+    }
+
+    /// Forgets the simulated user's state (ids, session token) and sends `/reset` so that the
+    /// server clears the conversation too.
+    public func reset(platform: SimPlatform, user: String) async -> Exchange {
+        users[Self.key(platform, user)] = nil
+        return await send(SendRequest(platform: platform, user: user, text: "/reset"))
+    }
+
+    // MARK: Sending
+
+    public func send(_ request: SendRequest) async -> Exchange {
+        let kind = request.kind ?? .text
+        var exchange = Exchange(
+            platform: request.platform, user: request.user, text: request.text, kind: kind, replies: [], tier: nil, tierSource: nil,
+            latencyMs: 0, deliveries: [], wire: [], error: nil, notes: []
+        )
+        do {
+            let base = try requireTarget()
+            let user = request.user.trimmingCharacters(in: .whitespaces)
+            guard !user.isEmpty, user.utf8.count <= 64 else { throw SimulatorError.badRequest("user must be 1 to 64 bytes") }
+            let copies = max(1, min(request.deliveries ?? 1, 5))
+            switch request.platform {
+            case .telegram:
+                try await sendTelegram(request, kind: kind, user: user, base: base, copies: copies, into: &exchange)
+            case .wechat:
+                try await sendWeChat(request, kind: kind, user: user, base: base, copies: copies, into: &exchange)
+            case .miniprogram:
+                try await sendMiniProgram(request, user: user, base: base, copies: copies, reuseKey: nil, into: &exchange)
+            }
+            users[Self.key(request.platform, user), default: UserState()].last = request
+        } catch let error as SimulatorError {
+            exchange.error = error.description
+        } catch {
+            exchange.error = "\(error)"
+        }
+        return exchange
+    }
+
+    /// Delivers the user's last message again, exactly as before (same update_id / MsgId / key).
+    public func redeliver(platform: SimPlatform, user: String) async -> Exchange {
+        let state = users[Self.key(platform, user)] ?? UserState()
+        guard let last = state.last, let base = target else {
+            var exchange = Exchange(platform: platform, user: user, text: "", kind: .text, replies: [], tier: nil, tierSource: nil, latencyMs: 0, deliveries: [], wire: [], error: nil, notes: [])
+            exchange.error = target == nil ? "Heartline is not running yet" : "nothing to redeliver: send a message first"
+            return exchange
+        }
+        var exchange = Exchange(
+            platform: platform, user: user, text: last.text, kind: last.kind ?? .text, replies: [], tier: nil, tierSource: nil,
+            latencyMs: 0, deliveries: [], wire: [], error: nil, notes: ["redelivery of the previous message (a reply is not expected again)"]
+        )
+        do {
+            switch platform {
+            case .telegram:
+                guard let telegram = configuration.telegram, let previous = state.lastTelegram else { throw SimulatorError.badRequest("nothing to redeliver") }
+                let driver = TelegramDriver(configuration: telegram, poster: poster)
+                try await deliverTelegram(driver, body: previous.body, chat: previous.chat, base: base, copies: 1, concurrent: false, expectReply: false, into: &exchange)
+            case .wechat:
+                guard let wechat = configuration.wechat, let previous = state.lastWeChat else { throw SimulatorError.badRequest("nothing to redeliver") }
+                let driver = WeChatDriver(configuration: wechat, poster: poster, pushTimeout: configuration.wechatPushTimeout)
+                try await deliverWeChat(driver, request: previous.request, plain: previous.plain, format: previous.format, user: user, base: base, copies: 1, concurrent: false, expectReply: false, into: &exchange)
+            case .miniprogram:
+                try await sendMiniProgram(last, user: user, base: base, copies: 1, reuseKey: state.lastAskKey, into: &exchange)
+            }
+        } catch let error as SimulatorError {
+            exchange.error = error.description
+        } catch {
+            exchange.error = "\(error)"
+        }
+        return exchange
+    }
+
+    /// Two messages whose deliveries arrive in the opposite order of sending (a later update first).
+    public func outOfOrder(platform: SimPlatform, user: String, first: String, second: String) async -> Exchange {
+        var exchange = Exchange(platform: platform, user: user, text: first + " / " + second, kind: .text, replies: [], tier: nil, tierSource: nil, latencyMs: 0, deliveries: [], wire: [], error: nil, notes: ["second message delivered before the first"])
+        do {
+            let base = try requireTarget()
+            switch platform {
+            case .telegram:
+                guard let telegram = configuration.telegram else { throw SimulatorError.channelOff(.telegram) }
+                let driver = TelegramDriver(configuration: telegram, poster: poster)
+                let chat = TelegramDriver.userID(user)
+                let date = Int64(Date().timeIntervalSince1970)
+                let ids = (takeUpdateID(), takeUpdateID())
+                let m1 = takeMessageID(.telegram, user), m2 = takeMessageID(.telegram, user)
+                let b1 = driver.update(id: ids.0, messageID: m1, previousMessageID: nil, user: user, text: first, kind: .text, date: date)
+                let b2 = driver.update(id: ids.1, messageID: m2, previousMessageID: nil, user: user, text: second, kind: .text, date: date)
+                let mark = platform == .telegram ? self.platform.telegramTexts(chat: chat).count : 0
+                let callMark = self.platform.telegramCallCount
+                let start = ContinuousClock.now
+                for body in [b2, b1] {
+                    exchange.wire.append(driver.wire(body: body))
+                    let (attempt, answer) = await driver.deliver(base: base, body: body, deadline: configuration.replyTimeout)
+                    exchange.deliveries.append(attempt)
+                    exchange.wire.append(answer)
+                }
+                let platformRef = self.platform
+                exchange.replies = await collect(expecting: 2, start: start, into: &exchange) { Array(platformRef.telegramTexts(chat: chat).dropFirst(mark)) }
+                exchange.wire += self.platform.telegramCalls(from: callMark, chat: chat)
+            default:
+                throw SimulatorError.badRequest("out-of-order delivery is simulated for Telegram (update_id order)")
+            }
+            finishInferred(&exchange)
+        } catch let error as SimulatorError {
+            exchange.error = error.description
+        } catch {
+            exchange.error = "\(error)"
+        }
+        return exchange
+    }
+
+    // MARK: Telegram
+
+    private func sendTelegram(_ request: SendRequest, kind: SimKind, user: String, base: String, copies: Int, into exchange: inout Exchange) async throws {
+        guard let telegram = configuration.telegram else { throw SimulatorError.channelOff(.telegram) }
+        guard [.text, .group, .reply, .photo, .edited].contains(kind) else {
+            throw SimulatorError.badRequest("Telegram messages are text, group, reply, photo or edited, not \(kind.rawValue)")
+        }
+        let driver = TelegramDriver(configuration: telegram, poster: poster)
+        let previous = users[Self.key(.telegram, user)]?.lastMessageID
+        let messageID = kind == .edited ? (previous ?? takeMessageID(.telegram, user)) : takeMessageID(.telegram, user)
+        let body = driver.update(
+            id: takeUpdateID(), messageID: messageID, previousMessageID: previous, user: user, text: request.text, kind: kind,
+            date: Int64(Date().timeIntervalSince1970)
+        )
+        let chat = (kind == .group || kind == .reply) ? TelegramDriver.groupID(user) : TelegramDriver.userID(user)
+        users[Self.key(.telegram, user), default: UserState()].lastTelegram = (body, chat)
+        // In a group with privacy mode the bot answers commands and replies to itself only.
+        let expect = request.expectReply ?? !(kind == .group && !request.text.hasPrefix("/"))
+        try await deliverTelegram(driver, body: body, chat: chat, base: base, copies: copies, concurrent: request.concurrent ?? false, expectReply: expect, into: &exchange)
+    }
+
+    private func deliverTelegram(
+        _ driver: TelegramDriver, body: [UInt8], chat: Int64, base: String, copies: Int, concurrent: Bool, expectReply: Bool, into exchange: inout Exchange
+    ) async throws {
+        let mark = platform.telegramTexts(chat: chat).count
+        let callMark = platform.telegramCallCount
+        let start = ContinuousClock.now
+        exchange.wire.append(driver.wire(body: body))
+        if copies > 1 { exchange.notes.append("the same update delivered \(copies) times\(concurrent ? " at once" : "")") }
+        if concurrent && copies > 1 {
+            let results = await withTaskGroup(of: (DeliveryAttempt, WireRecord).self) { group in
+                for _ in 0..<copies { group.addTask { await driver.deliver(base: base, body: body, deadline: .seconds(60)) } }
+                var all: [(DeliveryAttempt, WireRecord)] = []
+                for await result in group { all.append(result) }
+                return all
+            }
+            for (attempt, record) in results {
+                exchange.deliveries.append(attempt)
+                exchange.wire.append(record)
+            }
+        } else {
+            for _ in 0..<copies {
+                // Telegram re-delivers an update that was not answered with 2xx (B.2); compressed
+                // here to three attempts a short pause apart.
+                for attemptNumber in 1...3 {
+                    let (attempt, record) = await driver.deliver(base: base, body: body, deadline: .seconds(60))
+                    exchange.deliveries.append(attempt)
+                    exchange.wire.append(record)
+                    if attempt.outcome.hasPrefix("unreachable") { throw SimulatorError.unreachable("cannot reach Heartline at \(base): \(attempt.outcome.dropFirst(13))") }
+                    if attempt.outcome == "accepted" { break }
+                    if attemptNumber < 3 {
+                        exchange.notes.append("HTTP \(attempt.status.map(String.init) ?? "none"): Telegram delivers the update again")
+                        try? await Task.sleep(for: configuration.telegramRedeliveryPause)
+                    }
+                }
+            }
+        }
+        let platformRef = platform
+        exchange.replies = await collect(expecting: expectReply ? 1 : 0, start: start, into: &exchange) {
+            Array(platformRef.telegramTexts(chat: chat).dropFirst(mark))
+        }
+        exchange.wire += platform.telegramCalls(from: callMark, chat: chat)
+        finishInferred(&exchange)
+    }
+
+    // MARK: WeChat push
+
+    private func sendWeChat(_ request: SendRequest, kind: SimKind, user: String, base: String, copies: Int, into exchange: inout Exchange) async throws {
+        guard let wechat = configuration.wechat else { throw SimulatorError.channelOff(.wechat) }
+        guard [.text, .image, .photo, .event].contains(kind) else {
+            throw SimulatorError.badRequest("WeChat pushes are text, image or event, not \(kind.rawValue)")
+        }
+        let format: WeChatBodyFormat
+        switch request.format?.lowercased() {
+        case nil, "json": format = .json
+        case "xml": format = .xml
+        case let other?: throw SimulatorError.badRequest("WeChat format must be json or xml, not \(other)")
+        }
+        let driver = WeChatDriver(configuration: wechat, poster: poster, pushTimeout: configuration.wechatPushTimeout)
+        let now = Int64(Date().timeIntervalSince1970)
+        let plain = driver.message(user: user, text: request.text, kind: kind, format: format, msgID: takeMsgID(), createTime: now)
+        let push = try driver.request(message: plain, format: format, user: user, timestamp: now)
+        users[Self.key(.wechat, user), default: UserState()].lastWeChat = (push, plain, format)
+        try await deliverWeChat(
+            driver, request: push, plain: plain, format: format, user: user, base: base, copies: copies,
+            concurrent: request.concurrent ?? false, expectReply: request.expectReply ?? true, into: &exchange
+        )
+    }
+
+    private func deliverWeChat(
+        _ driver: WeChatDriver, request: WeChatPushBuilder.Request, plain: [UInt8], format: WeChatBodyFormat, user: String, base: String,
+        copies: Int, concurrent: Bool, expectReply: Bool, into exchange: inout Exchange
+    ) async throws {
+        let openID = WeChatDriver.openID(user)
+        let mark = platform.wechatTexts(openID: openID).count
+        let callMark = platform.wechatCallCount
+        let start = ContinuousClock.now
+        exchange.wire += driver.wire(request, plain: plain)
+        if copies > 1 { exchange.notes.append("the same push delivered \(copies) times\(concurrent ? " at once" : "")") }
+        if concurrent && copies > 1 {
+            let results = await withTaskGroup(of: (DeliveryAttempt, WireRecord).self) { group in
+                for _ in 0..<copies { group.addTask { await driver.deliver(base: base, request: request, format: format) } }
+                var all: [(DeliveryAttempt, WireRecord)] = []
+                for await result in group { all.append(result) }
+                return all
+            }
+            for (attempt, record) in results {
+                exchange.deliveries.append(attempt)
+                exchange.wire.append(record)
+            }
+        } else {
+            for _ in 0..<copies {
+                // A.9: no valid answer within 5 s → the same push again, three deliveries at most.
+                for attemptNumber in 1...3 {
+                    let (attempt, record) = await driver.deliver(base: base, request: request, format: format)
+                    exchange.deliveries.append(attempt)
+                    exchange.wire.append(record)
+                    if attempt.outcome.hasPrefix("unreachable") { throw SimulatorError.unreachable("cannot reach Heartline at \(base): \(attempt.outcome.dropFirst(13))") }
+                    if attempt.outcome == "accepted" { break }
+                    if attemptNumber < 3 {
+                        exchange.notes.append("\(attempt.outcome): WeChat delivers the push again")
+                    } else {
+                        exchange.notes.append("three deliveries failed: the user sees 该小程序客服暂时无法提供服务，请稍后再试")
+                    }
+                }
+            }
+        }
+        let platformRef = platform
+        exchange.replies = await collect(expecting: expectReply ? 1 : 0, start: start, into: &exchange) {
+            Array(platformRef.wechatTexts(openID: openID).dropFirst(mark))
+        }
+        exchange.wire += platform.wechatCalls(from: callMark)
+        finishInferred(&exchange)
+    }
+
+    // MARK: Mini program
+
+    private func sendMiniProgram(_ request: SendRequest, user: String, base: String, copies: Int, reuseKey: String?, into exchange: inout Exchange) async throws {
+        guard let wechat = configuration.wechat else { throw SimulatorError.channelOff(.miniprogram) }
+        let driver = MiniProgramDriver(configuration: wechat, poster: poster)
+        let deadline = configuration.replyTimeout
+        let key = Self.key(.miniprogram, user)
+        var token: String
+        if let cached = users[key]?.miniToken {
+            token = cached
+        } else {
+            token = try await driver.login(base: base, user: user, deadline: deadline, wire: &exchange.wire)
+            users[key, default: UserState()].miniToken = token
+        }
+        let idempotencyKey = reuseKey ?? "sim-" + UUID().uuidString.lowercased()
+        users[key, default: UserState()].lastAskKey = idempotencyKey
+        let start = ContinuousClock.now
+        var first: Duration?
+        for copy in 0..<copies {
+            exchange.wire.append(WireRecord(
+                direction: "to-heartline", label: "POST \(wechat.miniProgramPath)/ask  (Authorization: Bearer ••••••)",
+                body: JSONText.pretty(JSONText.encode(["question": request.text, "idempotencyKey": idempotencyKey]))
+            ))
+            var answer = try await driver.ask(base: base, token: token, question: request.text, idempotencyKey: idempotencyKey, deadline: deadline)
+            if answer.status == 401, copy == 0 {
+                exchange.notes.append("session expired: logging in again")
+                token = try await driver.login(base: base, user: user, deadline: deadline, wire: &exchange.wire)
+                users[key, default: UserState()].miniToken = token
+                answer = try await driver.ask(base: base, token: token, question: request.text, idempotencyKey: idempotencyKey, deadline: deadline)
+            }
+            exchange.wire.append(WireRecord(direction: "from-heartline", label: "HTTP \(answer.status)", body: JSONText.pretty(answer.body)))
+            exchange.deliveries.append(DeliveryAttempt(status: answer.status, latencyMs: Int(answer.latency.milliseconds), outcome: answer.status == 200 ? "answered" : "refused"))
+            guard answer.status == 200, let object = JSONText.object(answer.body) else {
+                let message = (JSONText.object(answer.body)?["error"] as? [String: Any])?["message"] as? String
+                exchange.notes.append("ask refused: HTTP \(answer.status)\(message.map { " — " + $0 } ?? "")")
+                continue
+            }
+            if first == nil { first = .now - start }
+            if object["duplicate"] as? Bool == true {
+                exchange.notes.append("answered as a duplicate (same idempotency key): not answered twice")
+            } else if let text = object["answer"] as? String {
+                var parts = [text]
+                if let resources = object["resources"] as? String, !resources.isEmpty { parts.append(resources) }
+                if let disclaimer = object["disclaimer"] as? String, !disclaimer.isEmpty { parts.append(disclaimer) }
+                exchange.replies.append(parts.joined(separator: "\n\n"))
+                exchange.tier = object["tier"] as? String
+                exchange.tierSource = "server"
+                if object["pending"] as? Bool == true { exchange.notes.append("the answer was not ready in time: fallback with pending=true") }
+            }
+        }
+        exchange.latencyMs = Int((first ?? (.now - start)).milliseconds)
+        if exchange.replies.isEmpty, exchange.error == nil, exchange.deliveries.allSatisfy({ $0.outcome != "answered" }) {
+            exchange.error = exchange.notes.last ?? "no answer"
+        }
+    }
+
+    // MARK: Helpers
+
+    /// Waits for replies to appear at the fake platform: up to `replyTimeout` for the first, then
+    /// `settle` after each one (split answers, duplicates); with none expected, `quiet`.
+    private func collect(expecting count: Int, start: ContinuousClock.Instant, into exchange: inout Exchange, _ snapshot: @Sendable () -> [String]) async -> [String] {
+        let firstDeadline = start + (count > 0 ? configuration.replyTimeout : configuration.quiet)
+        var replies = snapshot()
+        var firstAt: ContinuousClock.Instant?
+        while replies.count < max(count, 1), ContinuousClock.now < firstDeadline {
+            try? await Task.sleep(for: .milliseconds(20))
+            replies = snapshot()
+        }
+        if !replies.isEmpty { firstAt = .now }
+        if count > 0, replies.isEmpty {
+            exchange.notes.append("no reply within \(configuration.replyTimeout.milliseconds) ms")
+        }
+        if !replies.isEmpty {
+            var settleDeadline = ContinuousClock.now + configuration.settle
+            while ContinuousClock.now < settleDeadline {
+                try? await Task.sleep(for: .milliseconds(20))
+                let now = snapshot()
+                if now.count > replies.count {
+                    replies = now
+                    settleDeadline = ContinuousClock.now + configuration.settle
+                }
+            }
+        }
+        exchange.latencyMs = Int(((firstAt ?? .now) - start).milliseconds)
+        return replies
+    }
+
+    private func finishInferred(_ exchange: inout Exchange) {
+        if let tier = TierInference.tier(of: exchange.replies) {
+            exchange.tier = tier.rawValue
+            exchange.tierSource = "inferred"
+        }
+    }
+
+    private func requireTarget() throws(SimulatorError) -> String {
+        guard let target else { throw .unreachable("Heartline is not running yet") }
+        return target
+    }
+
+    private func takeUpdateID() -> Int64 {
+        nextUpdateID += 1
+        return nextUpdateID
+    }
+
+    private func takeMsgID() -> Int64 {
+        nextMsgID += 1
+        return nextMsgID
+    }
+
+    private func takeMessageID(_ platform: SimPlatform, _ user: String) -> Int64 {
+        let key = Self.key(platform, user)
+        let id = users[key, default: UserState()].nextMessageID
+        users[key, default: UserState()].nextMessageID = id + 1
+        users[key, default: UserState()].lastMessageID = id
+        return id
+    }
+
+    private static func key(_ platform: SimPlatform, _ user: String) -> String { platform.rawValue + ":" + user }
+}
