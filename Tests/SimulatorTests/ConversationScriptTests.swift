@@ -42,7 +42,7 @@ import Testing
         ("platform: icq\nsteps: [hi]\n", 1, "unknown platform \"icq\""),
         ("steps:\n  - send: hi\n    expect: {tier: panic}\n", 3, "tier must be none, concern or crisis"),
         ("steps:\n  - send: hi\n    deliveries: 9\n", 3, "deliveries must be a whole number from 1 to 5"),
-        ("steps:\n  - send: [unclosed\n", 2, "not valid YAML"),
+        ("steps:\n  - send: [unclosed\n", 3, "not valid YAML"),
         ("steps:\n  - expect: {replied: true}\n", 2, "a step needs one of send"),
         ("user: x\n", 1, "no steps"),
         ("", 1, "empty"),

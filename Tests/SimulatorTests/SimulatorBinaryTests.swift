@@ -62,6 +62,9 @@ import Testing
         #expect(try await sim.info().wechatMode == mode)
         for format in ["json", "xml"] {
             let user = "wx_\(mode)_\(format)"
+            // Opening the chat greets once, before anything else was said.
+            let event = try await sim.send(SendRequest(platform: .wechat, user: user, text: "", kind: .event, format: format))
+            #expect(event.replies.count == 1, "\(event)")
             let text = try await sim.send(SendRequest(platform: .wechat, user: user, text: "我和家人总是吵架，心里很难受", format: format))
             #expect(text.error == nil && text.replies.count == 1, "\(mode) \(format): \(text)")
             #expect(text.deliveries.map(\.status) == [200])
@@ -69,8 +72,6 @@ import Testing
             if mode != "plaintext" { #expect(text.wire.contains { $0.label.contains("encrypt_type=aes") }) }
             let duplicates = try await sim.send(SendRequest(platform: .wechat, user: user, text: "晚上睡不好", format: format, deliveries: 3))
             #expect(duplicates.deliveries.count == 3 && duplicates.replies.count == 1, "\(duplicates)")
-            let event = try await sim.send(SendRequest(platform: .wechat, user: user, text: "", kind: .event, format: format))
-            #expect(event.replies.count == 1)
         }
         // The access token is rejected once (40001): Heartline refreshes it and the reply arrives.
         _ = try await sim.inject(FaultRequest(platform: .wechat, fault: "40001"))

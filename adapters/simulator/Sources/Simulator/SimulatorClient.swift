@@ -27,7 +27,7 @@ public struct SimulatorClient: SimulatorDriving {
     private let poster: HTTPPoster
 
     /// `base`: the simulator's address (`http://127.0.0.1:PORT`, with or without `/simulator/`).
-    public init(base: String, deadline: Duration = .seconds(120), httpClient: HTTPClient = .shared) {
+    public init(base: String, deadline: Duration = .seconds(120), httpClient: HTTPClient = SimulatorHTTPClient.shared) {
         var trimmed = base
         while trimmed.hasSuffix("/") { trimmed.removeLast() }
         if trimmed.hasSuffix("/simulator") { trimmed.removeLast("/simulator".count) }

@@ -28,7 +28,7 @@ public actor SimulatorEngine {
     private var nextUpdateID = Int64(Date().timeIntervalSince1970 * 1000) % 1_000_000_000_000
     private var nextMsgID = Int64(Date().timeIntervalSince1970 * 1000) * 1000
 
-    public init(configuration: SimulatorConfiguration, platform: SimulatorPlatform, target: String? = nil, httpClient: HTTPClient = .shared) {
+    public init(configuration: SimulatorConfiguration, platform: SimulatorPlatform, target: String? = nil, httpClient: HTTPClient = SimulatorHTTPClient.shared) {
         self.configuration = configuration
         self.platform = platform
         self.poster = HTTPPoster(client: httpClient)

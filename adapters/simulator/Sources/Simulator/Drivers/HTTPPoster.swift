@@ -18,7 +18,19 @@ struct HTTPPoster: Sendable {
     }
 
     let client: HTTPClient
+}
 
+/// The simulator's HTTP client: a refused connection is reported at once instead of being retried
+/// until the deadline (AsyncHTTPClient's default), so "unreachable" and "never answers" differ.
+public enum SimulatorHTTPClient {
+    public static let shared: HTTPClient = {
+        var configuration = HTTPClient.Configuration(timeout: .init(connect: .seconds(3)))
+        configuration.connectionPool.retryConnectionEstablishment = false
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
+}
+
+extension HTTPPoster {
     func send(_ method: HTTPMethod, _ url: String, headers: [(String, String)], body: [UInt8]?, deadline: Duration) async throws(Failure) -> Answer {
         var request = HTTPClientRequest(url: url)
         request.method = method

@@ -235,6 +235,8 @@ public struct ConversationScript: Sendable {
                     throw fail(entry.keyNode, "unknown key \"\(entry.key)\" in a step; expected one of \(Self.stepKeys.joined(separator: ", "))")
                 }
             }
+            // `- kind: photo` (or image, event, edited) sends without text.
+            if action == nil, let kind = request.kind, [.photo, .image, .event, .edited].contains(kind) { action = .send(request) }
             switch action {
             case nil:
                 throw fail(node, "a step needs one of send, redeliver, reorder, fault or reset")
