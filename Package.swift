@@ -197,7 +197,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SimulatorTests",
-            dependencies: ["Simulator", "ChatCore", "Safety", "heartline"],
+            dependencies: ["Simulator", "ChatCore", "Safety", "heartline", .hummingbird, .nioCore, .logging],
             swiftSettings: swiftSettings
         ),
         .testTarget(
