@@ -113,7 +113,11 @@ async function start() {
   $("platform").addEventListener("change", refreshKinds);
   $("duplicate").addEventListener("click", () => {
     add("system", "the platform delivers the last message twice more, at the same time");
-    act("duplicate", () => api("redeliver", who()).then(() => api("redeliver", who())));
+    act("duplicate", async () => {
+      const [first, second] = await Promise.all([api("redeliver", who()), api("redeliver", who())]);
+      render(first);
+      return second;
+    });
   });
   $("redeliver").addEventListener("click", () => act("retry", () => api("redeliver", who())));
   $("reset").addEventListener("click", async () => {
@@ -161,7 +165,7 @@ async function selfTest() {
     report.tier = (document.querySelector('[data-role="tier"]') || {}).textContent || null;
     report.steps.push(replied ? "reply rendered" : "no reply rendered");
     $("duplicate").click();
-    await until(() => !busy && document.querySelectorAll(".meta").length >= 2, 60000);
+    await until(() => !busy && document.querySelectorAll(".meta").length >= 3, 60000);
     report.steps.push("duplicate delivered");
     report.repliesAfterDuplicate = document.querySelectorAll('[data-role="reply"]').length;
     report.noReplyMarkers = document.querySelectorAll('[data-role="no-reply"]').length;
