@@ -9,6 +9,7 @@ import Testing
 /// delivery triggered with the button leaves exactly one reply. The page drives itself with
 /// `?selftest=1` (clicks and DOM reads in the page) and reports to the simulator; on failure a
 /// phone-sized screenshot is saved under .build/test-artefacts/simulator/.
+extension SimulatorEndToEnd {
 @Suite(.serialized) struct BrowserUITests {
     static let chromium: String? = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].first { FileManager.default.isExecutableFile(atPath: $0) }
 
@@ -64,4 +65,5 @@ import Testing
         _ = await child.waitForExit(timeout: .seconds(60))
         return path
     }
+}
 }

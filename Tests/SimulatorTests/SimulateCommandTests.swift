@@ -6,6 +6,7 @@ import Glibc
 
 /// `heartline simulate` as a user runs it: script mode with passing and failing expectations, the
 /// interactive chat on standard input, and bad input (never a hang).
+extension SimulatorEndToEnd {
 @Suite(.serialized) struct SimulateCommandTests {
     func simulate(_ arguments: [String], stdin: String? = nil, timeout: Duration = .seconds(240)) async throws -> (Int32?, Child) {
         let directory = scratchDirectory()
@@ -88,6 +89,8 @@ import Glibc
         #expect(out.contains("tier none (inferred)") && out.contains("tier crisis ·"), "\(out)")
         #expect(out.contains(" ms · deliveries: 200"))
     }
+}
+
 }
 
 /// A loopback port nothing listens on.

@@ -4,6 +4,7 @@ import Testing
 
 /// The drivers against the real server: `heartline serve` in local mode (the built binary), driven
 /// through the simulator it starts, for every platform mode.
+extension SimulatorEndToEnd {
 @Suite(.serialized) struct SimulatorBinaryTests {
     @Test func telegramPrivateGroupReplyPhotoEditedDuplicatesAndReorder() async throws {
         let (child, url) = try await startLocalServe()
@@ -73,6 +74,8 @@ import Testing
             let duplicates = try await sim.send(SendRequest(platform: .wechat, user: user, text: "晚上睡不好", format: format, deliveries: 3))
             #expect(duplicates.deliveries.count == 3 && duplicates.replies.count == 1, "\(duplicates)")
         }
+        let reordered = try await sim.reorder(platform: .wechat, user: "wx_\(mode)_order", first: "第一条：最近心情不好", second: "第二条：也睡不好")
+        #expect(reordered.deliveries.map(\.status) == [200, 200] && reordered.replies.count == 2, "\(reordered)")
         // The access token is rejected once (40001): Heartline refreshes it and the reply arrives.
         _ = try await sim.inject(FaultRequest(platform: .wechat, fault: "40001"))
         let refreshed = try await sim.send(SendRequest(platform: .wechat, user: "wx_token", text: "最近压力有点大"))
@@ -107,4 +110,5 @@ import Testing
         #expect(!child.output.contains { $0.contains("/simulator/") })
         await child.stop()
     }
+}
 }

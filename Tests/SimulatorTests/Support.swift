@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import Testing
 
 /// The built `heartline` binary and child processes whose output is collected as it arrives.
 enum Heartline {
@@ -116,3 +117,7 @@ struct TestFailure: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }
 }
+
+/// The suites that run the built binary (servers, chromium) go one at a time, so that they add
+/// little load beside the timing-sensitive tests of other targets.
+@Suite(.serialized) enum SimulatorEndToEnd {}

@@ -134,7 +134,7 @@ public actor SimulatorEngine {
                 let m1 = takeMessageID(.telegram, user), m2 = takeMessageID(.telegram, user)
                 let b1 = driver.update(id: ids.0, messageID: m1, previousMessageID: nil, user: user, text: first, kind: .text, date: date)
                 let b2 = driver.update(id: ids.1, messageID: m2, previousMessageID: nil, user: user, text: second, kind: .text, date: date)
-                let mark = platform == .telegram ? self.platform.telegramTexts(chat: chat).count : 0
+                let mark = self.platform.telegramTexts(chat: chat).count
                 let callMark = self.platform.telegramCallCount
                 let start = ContinuousClock.now
                 for body in [b2, b1] {
@@ -146,8 +146,29 @@ public actor SimulatorEngine {
                 let platformRef = self.platform
                 exchange.replies = await collect(expecting: 2, start: start, into: &exchange) { Array(platformRef.telegramTexts(chat: chat).dropFirst(mark)) }
                 exchange.wire += self.platform.telegramCalls(from: callMark, chat: chat)
-            default:
-                throw SimulatorError.badRequest("out-of-order delivery is simulated for Telegram (update_id order)")
+            case .wechat:
+                guard let wechat = configuration.wechat else { throw SimulatorError.channelOff(.wechat) }
+                let driver = WeChatDriver(configuration: wechat, poster: poster, pushTimeout: configuration.wechatPushTimeout)
+                let openID = WeChatDriver.openID(user)
+                let now = Int64(Date().timeIntervalSince1970)
+                let ids = (takeMsgID(), takeMsgID())
+                let p1 = driver.message(user: user, text: first, kind: .text, format: .json, msgID: ids.0, createTime: now)
+                let p2 = driver.message(user: user, text: second, kind: .text, format: .json, msgID: ids.1, createTime: now)
+                let mark = self.platform.wechatTexts(openID: openID).count
+                let callMark = self.platform.wechatCallCount
+                let start = ContinuousClock.now
+                for plain in [p2, p1] {
+                    let push = try driver.request(message: plain, format: .json, user: user, timestamp: now)
+                    exchange.wire += driver.wire(push, plain: plain)
+                    let (attempt, answer) = await driver.deliver(base: base, request: push, format: .json)
+                    exchange.deliveries.append(attempt)
+                    exchange.wire.append(answer)
+                }
+                let platformRef = self.platform
+                exchange.replies = await collect(expecting: 2, start: start, into: &exchange) { Array(platformRef.wechatTexts(openID: openID).dropFirst(mark)) }
+                exchange.wire += self.platform.wechatCalls(from: callMark)
+            case .miniprogram:
+                throw SimulatorError.badRequest("out-of-order delivery is simulated for Telegram (update_id) and WeChat pushes (MsgId); the mini program asks synchronously")
             }
             finishInferred(&exchange)
         } catch let error as SimulatorError {

@@ -35,6 +35,9 @@ extension HTTPPoster {
         var request = HTTPClientRequest(url: url)
         request.method = method
         for (name, value) in headers { request.headers.add(name: name, value: value) }
+        // A fresh connection per request: a pooled one that the other side closes while idle would
+        // otherwise fail a request now and then ("the server closed the connection").
+        request.headers.replaceOrAdd(name: "Connection", value: "close")
         if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
         let start = ContinuousClock.now
         do {
