@@ -9,7 +9,7 @@ import WeChatAdapter
 /// timeout), watches the fake platforms for the replies, and reports tier, latency and payloads.
 /// Every wait has a deadline.
 public actor SimulatorEngine {
-    private struct UserState {
+    struct UserState {
         var nextMessageID: Int64 = 1
         var lastMessageID: Int64?
         var miniToken: String?
@@ -21,12 +21,12 @@ public actor SimulatorEngine {
 
     public let configuration: SimulatorConfiguration
     public let platform: SimulatorPlatform
-    private let poster: HTTPPoster
-    private var target: String?
-    private var users: [String: UserState] = [:]
+    let poster: HTTPPoster
+    var target: String?
+    var users: [String: UserState] = [:]
     // Ids from the clock, so that a restarted simulator never reuses one the server has deduped.
-    private var nextUpdateID = Int64(Date().timeIntervalSince1970 * 1000) % 1_000_000_000_000
-    private var nextMsgID = Int64(Date().timeIntervalSince1970 * 1000) * 1000
+    var nextUpdateID = Int64(Date().timeIntervalSince1970 * 1000) % 1_000_000_000_000
+    var nextMsgID = Int64(Date().timeIntervalSince1970 * 1000) * 1000
 
     public init(configuration: SimulatorConfiguration, platform: SimulatorPlatform, target: String? = nil, httpClient: HTTPClient = SimulatorHTTPClient.shared) {
         self.configuration = configuration
@@ -179,202 +179,11 @@ public actor SimulatorEngine {
         return exchange
     }
 
-    // MARK: Telegram
-
-    private func sendTelegram(_ request: SendRequest, kind: SimKind, user: String, base: String, copies: Int, into exchange: inout Exchange) async throws {
-        guard let telegram = configuration.telegram else { throw SimulatorError.channelOff(.telegram) }
-        guard [.text, .group, .reply, .photo, .edited].contains(kind) else {
-            throw SimulatorError.badRequest("Telegram messages are text, group, reply, photo or edited, not \(kind.rawValue)")
-        }
-        let driver = TelegramDriver(configuration: telegram, poster: poster)
-        let previous = users[Self.key(.telegram, user)]?.lastMessageID
-        let messageID = kind == .edited ? (previous ?? takeMessageID(.telegram, user)) : takeMessageID(.telegram, user)
-        let body = driver.update(
-            id: takeUpdateID(), messageID: messageID, previousMessageID: previous, user: user, text: request.text, kind: kind,
-            date: Int64(Date().timeIntervalSince1970)
-        )
-        let chat = (kind == .group || kind == .reply) ? TelegramDriver.groupID(user) : TelegramDriver.userID(user)
-        users[Self.key(.telegram, user), default: UserState()].lastTelegram = (body, chat)
-        // In a group with privacy mode the bot answers commands and replies to itself only.
-        let expect = request.expectReply ?? !(kind == .group && !request.text.hasPrefix("/"))
-        try await deliverTelegram(driver, body: body, chat: chat, base: base, copies: copies, concurrent: request.concurrent ?? false, expectReply: expect, into: &exchange)
-    }
-
-    private func deliverTelegram(
-        _ driver: TelegramDriver, body: [UInt8], chat: Int64, base: String, copies: Int, concurrent: Bool, expectReply: Bool, into exchange: inout Exchange
-    ) async throws {
-        let mark = platform.telegramTexts(chat: chat).count
-        let callMark = platform.telegramCallCount
-        let start = ContinuousClock.now
-        exchange.wire.append(driver.wire(body: body))
-        if copies > 1 { exchange.notes.append("the same update delivered \(copies) times\(concurrent ? " at once" : "")") }
-        if concurrent && copies > 1 {
-            let results = await withTaskGroup(of: (DeliveryAttempt, WireRecord).self) { group in
-                for _ in 0..<copies { group.addTask { await driver.deliver(base: base, body: body, deadline: .seconds(60)) } }
-                var all: [(DeliveryAttempt, WireRecord)] = []
-                for await result in group { all.append(result) }
-                return all
-            }
-            for (attempt, record) in results {
-                exchange.deliveries.append(attempt)
-                exchange.wire.append(record)
-            }
-        } else {
-            for _ in 0..<copies {
-                // Telegram re-delivers an update that was not answered with 2xx (B.2); compressed
-                // here to three attempts a short pause apart.
-                for attemptNumber in 1...3 {
-                    let (attempt, record) = await driver.deliver(base: base, body: body, deadline: .seconds(60))
-                    exchange.deliveries.append(attempt)
-                    exchange.wire.append(record)
-                    if attempt.outcome.hasPrefix("unreachable") { throw SimulatorError.unreachable("cannot reach Heartline at \(base): \(attempt.outcome.dropFirst(13))") }
-                    if attempt.outcome == "accepted" { break }
-                    if attemptNumber < 3 {
-                        exchange.notes.append("HTTP \(attempt.status.map(String.init) ?? "none"): Telegram delivers the update again")
-                        try? await Task.sleep(for: configuration.telegramRedeliveryPause)
-                    }
-                }
-            }
-        }
-        let platformRef = platform
-        exchange.replies = await collect(expecting: expectReply ? 1 : 0, start: start, into: &exchange) {
-            Array(platformRef.telegramTexts(chat: chat).dropFirst(mark))
-        }
-        exchange.wire += platform.telegramCalls(from: callMark, chat: chat)
-        finishInferred(&exchange)
-    }
-
-    // MARK: WeChat push
-
-    private func sendWeChat(_ request: SendRequest, kind: SimKind, user: String, base: String, copies: Int, into exchange: inout Exchange) async throws {
-        guard let wechat = configuration.wechat else { throw SimulatorError.channelOff(.wechat) }
-        guard [.text, .image, .photo, .event].contains(kind) else {
-            throw SimulatorError.badRequest("WeChat pushes are text, image or event, not \(kind.rawValue)")
-        }
-        let format: WeChatBodyFormat
-        switch request.format?.lowercased() {
-        case nil, "json": format = .json
-        case "xml": format = .xml
-        case let other?: throw SimulatorError.badRequest("WeChat format must be json or xml, not \(other)")
-        }
-        let driver = WeChatDriver(configuration: wechat, poster: poster, pushTimeout: configuration.wechatPushTimeout)
-        let now = Int64(Date().timeIntervalSince1970)
-        let plain = driver.message(user: user, text: request.text, kind: kind, format: format, msgID: takeMsgID(), createTime: now)
-        let push = try driver.request(message: plain, format: format, user: user, timestamp: now)
-        users[Self.key(.wechat, user), default: UserState()].lastWeChat = (push, plain, format)
-        try await deliverWeChat(
-            driver, request: push, plain: plain, format: format, user: user, base: base, copies: copies,
-            concurrent: request.concurrent ?? false, expectReply: request.expectReply ?? true, into: &exchange
-        )
-    }
-
-    private func deliverWeChat(
-        _ driver: WeChatDriver, request: WeChatPushBuilder.Request, plain: [UInt8], format: WeChatBodyFormat, user: String, base: String,
-        copies: Int, concurrent: Bool, expectReply: Bool, into exchange: inout Exchange
-    ) async throws {
-        let openID = WeChatDriver.openID(user)
-        let mark = platform.wechatTexts(openID: openID).count
-        let callMark = platform.wechatCallCount
-        let start = ContinuousClock.now
-        exchange.wire += driver.wire(request, plain: plain)
-        if copies > 1 { exchange.notes.append("the same push delivered \(copies) times\(concurrent ? " at once" : "")") }
-        if concurrent && copies > 1 {
-            let results = await withTaskGroup(of: (DeliveryAttempt, WireRecord).self) { group in
-                for _ in 0..<copies { group.addTask { await driver.deliver(base: base, request: request, format: format) } }
-                var all: [(DeliveryAttempt, WireRecord)] = []
-                for await result in group { all.append(result) }
-                return all
-            }
-            for (attempt, record) in results {
-                exchange.deliveries.append(attempt)
-                exchange.wire.append(record)
-            }
-        } else {
-            for _ in 0..<copies {
-                // A.9: no valid answer within 5 s → the same push again, three deliveries at most.
-                for attemptNumber in 1...3 {
-                    let (attempt, record) = await driver.deliver(base: base, request: request, format: format)
-                    exchange.deliveries.append(attempt)
-                    exchange.wire.append(record)
-                    if attempt.outcome.hasPrefix("unreachable") { throw SimulatorError.unreachable("cannot reach Heartline at \(base): \(attempt.outcome.dropFirst(13))") }
-                    if attempt.outcome == "accepted" { break }
-                    if attemptNumber < 3 {
-                        exchange.notes.append("\(attempt.outcome): WeChat delivers the push again")
-                    } else {
-                        exchange.notes.append("three deliveries failed: the user sees 该小程序客服暂时无法提供服务，请稍后再试")
-                    }
-                }
-            }
-        }
-        let platformRef = platform
-        exchange.replies = await collect(expecting: expectReply ? 1 : 0, start: start, into: &exchange) {
-            Array(platformRef.wechatTexts(openID: openID).dropFirst(mark))
-        }
-        exchange.wire += platform.wechatCalls(from: callMark)
-        finishInferred(&exchange)
-    }
-
-    // MARK: Mini program
-
-    private func sendMiniProgram(_ request: SendRequest, user: String, base: String, copies: Int, reuseKey: String?, into exchange: inout Exchange) async throws {
-        guard let wechat = configuration.wechat else { throw SimulatorError.channelOff(.miniprogram) }
-        let driver = MiniProgramDriver(configuration: wechat, poster: poster)
-        let deadline = configuration.replyTimeout
-        let key = Self.key(.miniprogram, user)
-        var token: String
-        if let cached = users[key]?.miniToken {
-            token = cached
-        } else {
-            token = try await driver.login(base: base, user: user, deadline: deadline, wire: &exchange.wire)
-            users[key, default: UserState()].miniToken = token
-        }
-        let idempotencyKey = reuseKey ?? "sim-" + UUID().uuidString.lowercased()
-        users[key, default: UserState()].lastAskKey = idempotencyKey
-        let start = ContinuousClock.now
-        var first: Duration?
-        for copy in 0..<copies {
-            exchange.wire.append(WireRecord(
-                direction: "to-heartline", label: "POST \(wechat.miniProgramPath)/ask  (Authorization: Bearer ••••••)",
-                body: JSONText.pretty(JSONText.encode(["question": request.text, "idempotencyKey": idempotencyKey]))
-            ))
-            var answer = try await driver.ask(base: base, token: token, question: request.text, idempotencyKey: idempotencyKey, deadline: deadline)
-            if answer.status == 401, copy == 0 {
-                exchange.notes.append("session expired: logging in again")
-                token = try await driver.login(base: base, user: user, deadline: deadline, wire: &exchange.wire)
-                users[key, default: UserState()].miniToken = token
-                answer = try await driver.ask(base: base, token: token, question: request.text, idempotencyKey: idempotencyKey, deadline: deadline)
-            }
-            exchange.wire.append(WireRecord(direction: "from-heartline", label: "HTTP \(answer.status)", body: JSONText.pretty(answer.body)))
-            exchange.deliveries.append(DeliveryAttempt(status: answer.status, latencyMs: Int(answer.latency.milliseconds), outcome: answer.status == 200 ? "answered" : "refused"))
-            guard answer.status == 200, let object = JSONText.object(answer.body) else {
-                let message = (JSONText.object(answer.body)?["error"] as? [String: Any])?["message"] as? String
-                exchange.notes.append("ask refused: HTTP \(answer.status)\(message.map { " — " + $0 } ?? "")")
-                continue
-            }
-            if first == nil { first = .now - start }
-            if object["duplicate"] as? Bool == true {
-                exchange.notes.append("answered as a duplicate (same idempotency key): not answered twice")
-            } else if let text = object["answer"] as? String {
-                var parts = [text]
-                if let resources = object["resources"] as? String, !resources.isEmpty { parts.append(resources) }
-                if let disclaimer = object["disclaimer"] as? String, !disclaimer.isEmpty { parts.append(disclaimer) }
-                exchange.replies.append(parts.joined(separator: "\n\n"))
-                exchange.tier = object["tier"] as? String
-                exchange.tierSource = "server"
-                if object["pending"] as? Bool == true { exchange.notes.append("the answer was not ready in time: fallback with pending=true") }
-            }
-        }
-        exchange.latencyMs = Int((first ?? (.now - start)).milliseconds)
-        if exchange.replies.isEmpty, exchange.error == nil, exchange.deliveries.allSatisfy({ $0.outcome != "answered" }) {
-            exchange.error = exchange.notes.last ?? "no answer"
-        }
-    }
-
     // MARK: Helpers
 
     /// Waits for replies to appear at the fake platform: up to `replyTimeout` for the first, then
     /// `settle` after each one (split answers, duplicates); with none expected, `quiet`.
-    private func collect(expecting count: Int, start: ContinuousClock.Instant, into exchange: inout Exchange, _ snapshot: @Sendable () -> [String]) async -> [String] {
+    func collect(expecting count: Int, start: ContinuousClock.Instant, into exchange: inout Exchange, _ snapshot: @Sendable () -> [String]) async -> [String] {
         let firstDeadline = start + (count > 0 ? configuration.replyTimeout : configuration.quiet)
         var replies = snapshot()
         var firstAt: ContinuousClock.Instant?
@@ -401,29 +210,29 @@ public actor SimulatorEngine {
         return replies
     }
 
-    private func finishInferred(_ exchange: inout Exchange) {
+    func finishInferred(_ exchange: inout Exchange) {
         if let tier = TierInference.tier(of: exchange.replies) {
             exchange.tier = tier.rawValue
             exchange.tierSource = "inferred"
         }
     }
 
-    private func requireTarget() throws(SimulatorError) -> String {
+    func requireTarget() throws(SimulatorError) -> String {
         guard let target else { throw .unreachable("Heartline is not running yet") }
         return target
     }
 
-    private func takeUpdateID() -> Int64 {
+    func takeUpdateID() -> Int64 {
         nextUpdateID += 1
         return nextUpdateID
     }
 
-    private func takeMsgID() -> Int64 {
+    func takeMsgID() -> Int64 {
         nextMsgID += 1
         return nextMsgID
     }
 
-    private func takeMessageID(_ platform: SimPlatform, _ user: String) -> Int64 {
+    func takeMessageID(_ platform: SimPlatform, _ user: String) -> Int64 {
         let key = Self.key(platform, user)
         let id = users[key, default: UserState()].nextMessageID
         users[key, default: UserState()].nextMessageID = id + 1
@@ -431,5 +240,5 @@ public actor SimulatorEngine {
         return id
     }
 
-    private static func key(_ platform: SimPlatform, _ user: String) -> String { platform.rawValue + ":" + user }
+    static func key(_ platform: SimPlatform, _ user: String) -> String { platform.rawValue + ":" + user }
 }
