@@ -13,12 +13,9 @@ struct Simulate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Chat with Heartline as a Telegram, WeChat or mini-program user (local webhook simulator).",
         discussion: """
-        Without --server, starts Heartline and the fake platforms in this process (a fresh data
-        directory unless --data-dir is given). With --server, uses the simulator of a running
-        `heartline serve` in local mode (the URL it prints).
+        Without --server, starts Heartline and the fake platforms in this process (a fresh data directory unless --data-dir is given). With --server, uses the simulator of a running `heartline serve` in local mode (the URL it prints).
 
-        In the chat, lines starting with ':' are simulator commands: :dup (deliver the last message
-        again), :reorder A | B, :fault NAME, :reset, :platform NAME, :user NAME, :wire, :quit.
+        In the chat, lines starting with ':' are simulator commands: :dup (deliver the last message again), :reorder A | B, :fault NAME, :reset, :platform NAME, :user NAME, :wire, :quit.
         """
     )
 
@@ -30,7 +27,7 @@ struct Simulate: AsyncParsableCommand {
     @Option(name: .long, help: "The simulated user's name.")
     var user = "alice"
 
-    @Flag(name: .customLong("show-wire"), help: "Print the raw payloads both ways.")
+    @Flag(name: .customLong("show-wire"), help: "Print the payloads both ways (to Heartline, its answers, its calls to the platform).")
     var showWire = false
 
     @Option(name: .long, help: "Play a conversation script (YAML) and check its expectations; exits 1 on a mismatch.")
@@ -39,13 +36,13 @@ struct Simulate: AsyncParsableCommand {
     @Flag(name: .long, help: "Serve the browser UI and wait (Ctrl-C stops).")
     var web = false
 
-    @Option(name: .customLong("web-port"), help: "Port of the simulator's browser UI with --web (default: any free port).")
+    @Option(name: .customLong("web-port"), help: "Port of the simulator's browser UI with --web (0: any free port).")
     var webPort = 0
 
     @Option(name: .long, help: "A running simulator's URL (printed by `heartline serve`); default: start one here.")
     var server: String?
 
-    @Option(name: .long, help: "Seconds to wait for a reply (default 30).")
+    @Option(name: .long, help: "Seconds to wait for a reply.")
     var timeout = 30
 
     @Option(name: .long, help: "WeChat push body format: json or xml.")
