@@ -44,12 +44,12 @@ import Testing
         func bodies(_ key: String) -> [String] { seen.withLock { $0[key, default: []] } }
     }
 
-    func withFlakyHeartline(failures: Int, slow: Duration = .seconds(3), _ body: @Sendable (Flaky, SimulatorEngine) async throws -> Void) async throws {
+    func withFlakyHeartline(failures: Int, slow: Duration = .seconds(5), _ body: @Sendable (Flaky, SimulatorEngine) async throws -> Void) async throws {
         let flaky = Flaky(failures: failures, slow: slow)
         var logger = Logger(label: "flaky")
         logger.logLevel = .critical
         var configuration = SimulatorConfiguration.generated()
-        configuration.wechatPushTimeout = .milliseconds(500)
+        configuration.wechatPushTimeout = .seconds(2)  // 5 s in WeChat; shorter here, with room for a loaded machine
         configuration.telegramRedeliveryPause = .milliseconds(50)
         configuration.quiet = .milliseconds(100)
         let engine = SimulatorEngine(configuration: configuration, platform: SimulatorPlatform(configuration: configuration))
