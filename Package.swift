@@ -22,6 +22,7 @@ extension Target.Dependency {
     static let configuration = Target.Dependency.product(name: "Configuration", package: "swift-configuration")
     static let systemPackage = Target.Dependency.product(name: "SystemPackage", package: "swift-system")
     static let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
+    static let yams = Target.Dependency.product(name: "Yams", package: "Yams")
 }
 
 let package = Package(
@@ -41,6 +42,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         // MARK: Libraries
@@ -97,12 +99,24 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Local webhook simulator: the fake platforms in one process, drivers that post to the real
+        // endpoints, conversation scripts and the browser UI (adapters/simulator).
+        .target(
+            name: "Simulator",
+            dependencies: [
+                "ChatCore", "Safety", "TelegramAdapter", "WeChatAdapter", "TelegramBotAPIFake", "WeChatTestSupport",
+                .hummingbird, .httpClient, .nioCore, .nioHTTP1, .httpTypes, .serviceLifecycle, .yams, .logging,
+            ],
+            path: "adapters/simulator/Sources/Simulator",
+            resources: [.copy("Resources/web")],
+            swiftSettings: swiftSettings
+        ),
         // The command tree; one subcommand per file.
         .target(
             name: "HeartlineCLI",
             dependencies: [
-                "ChatCore", "Storage", "ModelBackends", "HeartlineServer", "Safety", "Datasets", "TelegramAdapter", "WeChatAdapter",
-                .argumentParser, .httpClient, .crypto, .hummingbird, .nioCore, .configuration, .logging,
+                "ChatCore", "Storage", "ModelBackends", "HeartlineServer", "Safety", "Datasets", "TelegramAdapter", "WeChatAdapter", "Simulator",
+                .argumentParser, .httpClient, .crypto, .hummingbird, .nioCore, .serviceLifecycle, .configuration, .logging,
             ],
             swiftSettings: swiftSettings
         ),
@@ -135,14 +149,14 @@ let package = Package(
         .target(
             name: "TelegramBotAPIFake",
             dependencies: [.hummingbird, .nioCore, .serviceLifecycle, .logging],
-            path: "Tests/Support/TelegramBotAPIFake",
+            path: "adapters/simulator/Sources/TelegramBotAPIFake",
             swiftSettings: swiftSettings
         ),
         // A strict fake of the WeChat server API on loopback.
         .target(
             name: "WeChatTestSupport",
             dependencies: [.hummingbird, .nioCore, .logging],
-            path: "Tests/WeChatTestSupport",
+            path: "adapters/simulator/Sources/WeChatTestSupport",
             swiftSettings: swiftSettings
         ),
 
@@ -179,6 +193,11 @@ let package = Package(
         .testTarget(
             name: "FineTuningTests",
             dependencies: ["ModelBackends", "Datasets", "ChatCore", "heartline", .hummingbird, .httpClient, .nioCore, .nioHTTP1, .httpTypes, .logging],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SimulatorTests",
+            dependencies: ["Simulator", "ChatCore", "Safety", "heartline", .hummingbird, .nioCore, .logging],
             swiftSettings: swiftSettings
         ),
         .testTarget(

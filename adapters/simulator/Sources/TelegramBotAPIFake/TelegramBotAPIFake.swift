@@ -160,7 +160,19 @@ public final class TelegramBotAPIFake: Sendable {
     /// The fake as an application (the benchmark runs it in its own service group).
     public func makeApplication(host: String = "127.0.0.1", port: Int, logger: Logger, onPort: @escaping @Sendable (Int) -> Void = { _ in }) -> some ApplicationProtocol {
         let router = Router(context: BasicRequestContext.self)
-        router.post("{bot}/{method}") { [self] request, context -> Response in
+        addRoutes(to: router)
+        return Application(
+            router: router,
+            configuration: .init(address: .hostname(host, port: port), serverName: "FakeTelegram"),
+            onServerRunning: { channel in onPort(channel.localAddress?.port ?? port) },
+            logger: logger
+        )
+    }
+
+    /// Adds the Bot API routes under `prefix` (e.g. `/telegram`, so that the simulator serves the
+    /// fake beside others on one port; Heartline's `telegram.apiBaseUrl` then ends in the prefix).
+    public func addRoutes(to router: Router<BasicRequestContext>, prefix: String = "") {
+        router.post(RouterPath(prefix + "/{bot}/{method}")) { [self] request, context -> Response in
             let bot = context.parameters.get("bot") ?? ""
             let method = context.parameters.get("method") ?? ""
             let contentType = request.headers[.contentType]
@@ -168,22 +180,16 @@ public final class TelegramBotAPIFake: Sendable {
             return await self.handle(bot: bot, method: method, contentType: contentType, body: Array(body.readableBytesView))
         }
         // Counts per method, for scripts (the benchmark) that run the fake as a process.
-        router.get("_stats") { [self] _, _ -> Response in
+        router.get(RouterPath(prefix + "/_stats")) { [self] _, _ -> Response in
             let counts = state.withLock { $0.counts }
             let data = (try? JSONSerialization.data(withJSONObject: counts, options: [.sortedKeys])) ?? Data("{}".utf8)
             return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
         }
         // Queues an update for getUpdates, so long polling can be tried against the process.
-        router.post("_updates") { [self] request, _ -> Response in
+        router.post(RouterPath(prefix + "/_updates")) { [self] request, _ -> Response in
             let body = try await request.body.collect(upTo: 1 << 20)
             enqueueUpdate(String(buffer: body))
             return Response(status: .ok)
         }
-        return Application(
-            router: router,
-            configuration: .init(address: .hostname(host, port: port), serverName: "FakeTelegram"),
-            onServerRunning: { channel in onPort(channel.localAddress?.port ?? port) },
-            logger: logger
-        )
     }
 }

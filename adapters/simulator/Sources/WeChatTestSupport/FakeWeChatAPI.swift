@@ -46,6 +46,13 @@ public final class FakeWeChatAPI: Sendable {
         var usedCodes: Set<String> = []
         var checked: [String] = []
         var stableKeepsRejectedToken = false
+        var requests: [Recorded] = []
+    }
+
+    /// One request as received (path and body; access tokens and secrets in the query are not kept).
+    public struct Recorded: Sendable, Equatable {
+        public var path: String
+        public var body: String
     }
 
     public let appID: String
@@ -87,6 +94,8 @@ public final class FakeWeChatAPI: Sendable {
     public var sent: [Sent] { state.withLock { $0.sent } }
     public var typing: [String] { state.withLock { $0.typing } }
     public var checkedContents: [String] { state.withLock { $0.checked } }
+    /// Every request with a JSON body (customer service, typing, content check), in order.
+    public var requests: [Recorded] { state.withLock { $0.requests } }
 
     // MARK: Running
 
@@ -118,13 +127,18 @@ public final class FakeWeChatAPI: Sendable {
 
     func router() -> Router<BasicRequestContext> {
         let router = Router()
-        router.post("/cgi-bin/stable_token") { request, _ in try await self.stableToken(request) }
-        router.get("/cgi-bin/token") { request, _ in try await self.classicToken(request) }
-        router.post("/cgi-bin/message/custom/send") { request, _ in try await self.send(request) }
-        router.post("/cgi-bin/message/custom/typing") { request, _ in try await self.typingCall(request) }
-        router.get("/sns/jscode2session") { request, _ in try await self.login(request) }
-        router.post("/wxa/msg_sec_check") { request, _ in try await self.secCheck(request) }
+        addRoutes(to: router)
         return router
+    }
+
+    /// Adds the API routes under `prefix` (Heartline's `wechat.apiBaseUrl` then ends in the prefix).
+    public func addRoutes(to router: Router<BasicRequestContext>, prefix: String = "") {
+        router.post(RouterPath(prefix + "/cgi-bin/stable_token")) { request, _ in try await self.stableToken(request) }
+        router.get(RouterPath(prefix + "/cgi-bin/token")) { request, _ in try await self.classicToken(request) }
+        router.post(RouterPath(prefix + "/cgi-bin/message/custom/send")) { request, _ in try await self.send(request) }
+        router.post(RouterPath(prefix + "/cgi-bin/message/custom/typing")) { request, _ in try await self.typingCall(request) }
+        router.get(RouterPath(prefix + "/sns/jscode2session")) { request, _ in try await self.login(request) }
+        router.post(RouterPath(prefix + "/wxa/msg_sec_check")) { request, _ in try await self.secCheck(request) }
     }
 
     /// Counts the call and applies the next script; returns a response when the script decides it.
@@ -160,6 +174,11 @@ public final class FakeWeChatAPI: Sendable {
 
     private func body(_ request: Request) async throws -> [String: Any]? {
         let buffer = try await request.body.collect(upTo: 1 << 20)
+        // The token request's body carries the AppSecret: never kept.
+        if !request.uri.path.hasSuffix("_token") {
+            let recorded = Recorded(path: request.uri.path, body: String(buffer: buffer))
+            state.withLock { $0.requests.append(recorded) }
+        }
         return (try? JSONSerialization.jsonObject(with: Data(buffer.readableBytesView))) as? [String: Any]
     }
 
