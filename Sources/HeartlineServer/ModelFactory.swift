@@ -3,15 +3,31 @@ import AsyncHTTPClient
 import ChatCore
 import Logging
 import ModelBackends
+import Synchronization
 
 /// Builds the model chain from settings: configured OpenAI-compatible model (if any) → retrieval
 /// model over the corpus → fixed calm reply.
 public enum ModelFactory {
     public static func retrieval(settings: HeartlineSettings) throws -> RetrievalModel {
-        let pairs = try settings.retrieval.corpusPath.map { try CorpusLoader.load(path: $0, format: settings.pipeline.promptFormat) }
-            ?? CorpusLoader.starter()
-        let name = settings.retrieval.corpusPath == nil ? "retrieval:starter" : "retrieval:custom"
-        return RetrievalModel(pairs: pairs, name: name, configuration: .init(threshold: settings.retrieval.threshold))
+        let configuration = RetrievalModel.Configuration(threshold: settings.retrieval.threshold)
+        guard let path = settings.retrieval.corpusPath else {
+            return try starter(configuration)
+        }
+        let pairs = try CorpusLoader.load(path: path, format: settings.pipeline.promptFormat)
+        return RetrievalModel(pairs: pairs, name: "retrieval:custom", configuration: configuration)
+    }
+
+    /// The model over the built-in starter corpus is immutable, so it is built once per process and
+    /// threshold and shared (one-shot commands, servers and tests that build many applications).
+    private static let starters = Mutex<[Float: RetrievalModel]>([:])
+
+    private static func starter(_ configuration: RetrievalModel.Configuration) throws -> RetrievalModel {
+        try starters.withLock { cache in
+            if let model = cache[configuration.threshold] { return model }
+            let model = RetrievalModel(pairs: try CorpusLoader.starter(), name: "retrieval:starter", configuration: configuration)
+            cache[configuration.threshold] = model
+            return model
+        }
     }
 
     public static func openAIConfiguration(settings: HeartlineSettings) -> OpenAIConfiguration {

@@ -50,9 +50,18 @@ public struct CrisisDetector: CrisisDetecting {
     }
 
     /// The detector over the lexicon and classifier shipped with the binary.
+    /// Built once per process: the detector is immutable and compiling its rules is not free.
     public static func bundled() throws(LexiconError) -> CrisisDetector {
-        CrisisDetector(lexicon: try Lexicon.bundled(), classifier: try? RiskClassifier.bundled())
+        try shipped.get()
     }
+
+    private static let shipped: Result<CrisisDetector, LexiconError> = {
+        do throws(LexiconError) {
+            return .success(CrisisDetector(lexicon: try Lexicon.bundled(), classifier: try? RiskClassifier.bundled()))
+        } catch {
+            return .failure(error)
+        }
+    }()
 
     public var ruleCount: Int { engine.ruleCount }
     public var termCount: Int { engine.termCount }

@@ -10,6 +10,19 @@ public struct OutputChecker: Sendable {
         engine = RuleEngine(lexicon: lexicon, ruleSet: "output", canonicalizer: Canonicalizer(variants: lexicon.variants))
     }
 
+    /// The checker over the shipped lexicon, built once per process.
+    public static func bundled() throws(LexiconError) -> OutputChecker {
+        try shipped.get()
+    }
+
+    private static let shipped: Result<OutputChecker, LexiconError> = {
+        do throws(LexiconError) {
+            return .success(OutputChecker(lexicon: try Lexicon.bundled()))
+        } catch {
+            return .failure(error)
+        }
+    }()
+
     /// The reasons the reply must be replaced (`method`, `drug_dose`, `diagnosis`,
     /// `encouragement`, `promise`); empty when it may be shown.
     public func violations(in reply: String) -> [String] {

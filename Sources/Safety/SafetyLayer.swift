@@ -56,9 +56,8 @@ public final class SafetyLayer: SafetyFilter {
     public static func live(
         configuration: Configuration, alerts: AlertDispatcher? = nil, logger: Logger = Logger(label: "heartline.safety")
     ) throws -> SafetyLayer {
-        let lexicon = try Lexicon.bundled()
         let layer = SafetyLayer(
-            detector: CrisisDetector(lexicon: lexicon, classifier: try? RiskClassifier.bundled()), outputChecker: OutputChecker(lexicon: lexicon),
+            detector: try CrisisDetector.bundled(), outputChecker: try OutputChecker.bundled(),
             configuration: configuration, alerts: alerts, logger: logger
         )
         try layer.blocklist?.load()

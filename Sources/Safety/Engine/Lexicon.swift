@@ -78,13 +78,21 @@ public struct Lexicon: Sendable {
 
     public init() {}
 
-    /// The lexicon shipped with the binary.
+    /// The lexicon shipped with the binary (parsed once per process; it never changes).
     public static func bundled() throws(LexiconError) -> Lexicon {
-        guard let url = Bundle.module.url(forResource: "lexicon", withExtension: nil) else {
-            throw .missing("lexicon (bundle resource)")
-        }
-        return try load(directory: url.path)
+        try shipped.get()
     }
+
+    private static let shipped: Result<Lexicon, LexiconError> = {
+        guard let url = Bundle.module.url(forResource: "lexicon", withExtension: nil) else {
+            return .failure(.missing("lexicon (bundle resource)"))
+        }
+        do throws(LexiconError) {
+            return .success(try load(directory: url.path))
+        } catch {
+            return .failure(error)
+        }
+    }()
 
     /// Loads `normalize.txt`, every `*.classes` file and every `*.rules` file in `directory`.
     public static func load(directory: String) throws(LexiconError) -> Lexicon {
