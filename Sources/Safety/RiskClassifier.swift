@@ -19,11 +19,16 @@ public struct RiskClassifier: Sendable {
     }
 
     private let bias: Double
-    private let weights: [String: Double]
+    /// Weights by the 64-bit key of their feature (`key(_:)`): scoring hashes n-grams straight from
+    /// the message's scalars instead of building a string per n-gram.
+    private let weights: [UInt64: Double]
 
     public init(bias: Double, weights: [String: Double]) {
         self.bias = bias
-        self.weights = weights
+        var keyed: [UInt64: Double] = [:]
+        keyed.reserveCapacity(weights.count)
+        for (feature, weight) in weights { keyed[Self.key(feature.unicodeScalars), default: 0] += weight }
+        self.weights = keyed
     }
 
     /// The classifier shipped with the binary, parsed once per process.
@@ -56,26 +61,68 @@ public struct RiskClassifier: Sendable {
     /// Probability (0…1) that the message, read with the session's earlier turns, shows crisis risk.
     public func probability(_ text: String, recent: [String] = []) -> Double {
         var z = bias
-        for feature in Self.features(text, recent: recent) { z += weights[feature] ?? 0 }
+        for feature in Self.featureKeys(text, recent: recent) { z += weights[feature] ?? 0 }
         return 1 / (1 + exp(-z))
     }
 
-    /// The features, exactly as the training script computes them: the last 60 characters of the
-    /// earlier turns, " | ", the message; ASCII letters lower-cased, white space runs collapsed;
-    /// every 1-, 2- and 3-scalar substring, and every run of ASCII letters as `w:<word>`.
-    static func features(_ text: String, recent: [String]) -> Set<String> {
-        let context = Array(recent.joined(separator: " ").unicodeScalars.suffix(60))
+    /// FNV-1a over the scalar values: the key of a feature string. Distinct features of the
+    /// shipped model do not collide (checked by a test).
+    static func key<S: Sequence<Unicode.Scalar>>(_ scalars: S) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for scalar in scalars {
+            var value = scalar.value
+            for _ in 0..<3 {
+                hash = (hash ^ UInt64(value & 0xff)) &* 0x100_0000_01b3
+                value >>= 8
+            }
+        }
+        return hash
+    }
+
+    /// Scalars of the text the features are read from (see `features`).
+    private static func normalizedScalars(_ text: String, recent: [String]) -> [Unicode.Scalar] {
+        let context = recent.joined(separator: " ").unicodeScalars.suffix(60)
         var scalars: [Unicode.Scalar] = []
+        scalars.reserveCapacity(context.count + 3 + text.unicodeScalars.count)
         var previousSpace = false
-        for scalar in context + Array(" | ".unicodeScalars) + Array(text.unicodeScalars) {
+        for scalar in [context.lazy.map { $0 }, " | ".unicodeScalars.lazy.map { $0 }, text.unicodeScalars.lazy.map { $0 }].joined() {
             if scalar.properties.isWhitespace {
                 if !previousSpace { scalars.append(" ") }
                 previousSpace = true
                 continue
             }
             previousSpace = false
-            scalars.append(("A"..."Z").contains(scalar) ? Unicode.Scalar(scalar.value + 32)! : scalar)
+            scalars.append(scalar.value >= 0x41 && scalar.value <= 0x5a ? Unicode.Scalar(scalar.value + 32)! : scalar)
         }
+        return scalars
+    }
+
+    /// `features`, as keys.
+    static func featureKeys(_ text: String, recent: [String]) -> Set<UInt64> {
+        let scalars = normalizedScalars(text, recent: recent)
+        var found = Set<UInt64>(minimumCapacity: scalars.count * 4)
+        for n in 1...3 where scalars.count >= n {
+            for i in 0...(scalars.count - n) { found.insert(key(scalars[i..<(i + n)])) }
+        }
+        let prefix: [Unicode.Scalar] = ["w", ":"]
+        var start: Int?
+        for (i, scalar) in scalars.enumerated() {
+            let isLetter = scalar.value >= 0x61 && scalar.value <= 0x7a
+            if isLetter, start == nil { start = i }
+            if !isLetter, let first = start {
+                found.insert(key(prefix + scalars[first..<i]))
+                start = nil
+            }
+        }
+        if let first = start { found.insert(key(prefix + scalars[first...])) }
+        return found
+    }
+
+    /// The features, exactly as the training script computes them: the last 60 characters of the
+    /// earlier turns, " | ", the message; ASCII letters lower-cased, white space runs collapsed;
+    /// every 1-, 2- and 3-scalar substring, and every run of ASCII letters as `w:<word>`.
+    static func features(_ text: String, recent: [String]) -> Set<String> {
+        let scalars = normalizedScalars(text, recent: recent)
         var found = Set<String>()
         for n in 1...3 where scalars.count >= n {
             for i in 0...(scalars.count - n) {

@@ -18,6 +18,27 @@ import Testing
         }
     }
 
+    @Test func featureKeysAreTheKeysOfTheFeatures() {
+        for (text, recent) in [("Hi  你好", [String]()), ("我不想活了 bye", ["最近 很累", "WORK sucks"]), ("", []), ("abc", [])] {
+            let keys = RiskClassifier.featureKeys(text, recent: recent)
+            #expect(keys == Set(RiskClassifier.features(text, recent: recent).map { RiskClassifier.key($0.unicodeScalars) }))
+        }
+    }
+
+    @Test func shippedFeaturesHaveDistinctKeys() throws {
+        let url = Self.resourceFromSource()
+        let features = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").compactMap { line -> Substring? in
+            guard !line.hasPrefix("#"), let tab = line.lastIndex(of: "\t") else { return nil }
+            return line[..<tab]
+        }
+        #expect(Set(features.map { RiskClassifier.key($0.unicodeScalars) }).count == Set(features).count)
+    }
+
+    static func resourceFromSource() -> URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Sources/Safety/Resources/risk-classifier.tsv")
+    }
+
     @Test func featuresMatchTheDocumentedExtraction() {
         let features = RiskClassifier.features("Hi  你好", recent: [])
         #expect(features.contains(" | "))
