@@ -89,7 +89,13 @@ public struct HeartlineDependencies: Sendable {
             : NoInbox()
         readiness.set("store", healthy: true)
 
-        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(timeout: .init(connect: .seconds(5))))
+        // AsyncHTTPClient keeps at most 8 connections per host by default and queues the rest: with
+        // a model that takes seconds per answer that capped answers at 8 in flight whatever
+        // `workers` said, and replayed backlogs after a restart timed out waiting for a connection
+        // (bench/reliability/crash.py with a slow model). Allow one connection per worker.
+        var clientConfiguration = HTTPClient.Configuration(timeout: .init(connect: .seconds(5)))
+        clientConfiguration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(8, settings.workers))
+        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
         let model = try ModelFactory.chain(settings: settings, httpClient: httpClient, logger: logger, onEvent: metrics.model)
         readiness.set("model", healthy: true)
         let wechat = try WeChatServices.live(settings: settings.wechat, httpClient: httpClient, logger: logger)

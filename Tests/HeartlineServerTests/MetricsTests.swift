@@ -64,6 +64,7 @@ import Testing
             #expect(Self.value(body, "heartline_delivery_failures_total", ["platform": "local", "kind": "exhausted"]) == 1)
             #expect(Self.value(body, "heartline_queue_depth") == 0)
             #expect(Self.value(body, "heartline_inbox_pending") == 0)
+            #expect(Self.value(body, "heartline_inbox_keys") == 2)
             #expect(Self.value(body, "heartline_reply_duration_seconds_count", ["channel": "local"]) == 2)
             // Nothing a user typed or identified by ever becomes a label.
             for secret in ["alice", "bob", "m1", "失眠", "/no/such/path", "abc"] { #expect(!body.contains(secret)) }

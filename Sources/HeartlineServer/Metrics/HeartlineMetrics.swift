@@ -35,6 +35,7 @@ public final class HeartlineMetrics: Sendable {
         queueOldestAge = Metrics.Gauge(label: "heartline_queue_oldest_age_seconds", factory: factory)
         inboxPending = Metrics.Gauge(label: "heartline_inbox_pending", factory: factory)
         inboxOldestAge = Metrics.Gauge(label: "heartline_inbox_oldest_age_seconds", factory: factory)
+        inboxKeys = Metrics.Gauge(label: "heartline_inbox_keys", factory: factory)
         circuitOpen = Metrics.Gauge(label: "heartline_model_circuit_open", factory: factory)
         // Families that exist from the start, so dashboards and rate() see zeros, not gaps.
         for channel in HTTPChannel.allCases {
@@ -57,6 +58,7 @@ public final class HeartlineMetrics: Sendable {
     let queueOldestAge: Metrics.Gauge
     let inboxPending: Metrics.Gauge
     let inboxOldestAge: Metrics.Gauge
+    let inboxKeys: Metrics.Gauge
     let circuitOpen: Metrics.Gauge
 
     /// Counters are looked up once per label set and kept.
@@ -129,11 +131,12 @@ public final class HeartlineMetrics: Sendable {
     }
 
     /// Gauges sampled at scrape time.
-    public func sample(queueDepth depth: Int, queueOldest: Date?, inboxPending pending: Int?, inboxOldest: Date?, circuitOpen open: Bool?, now: Date) {
+    public func sample(queueDepth depth: Int, queueOldest: Date?, inboxPending pending: Int?, inboxOldest: Date?, inboxKeys keys: Int? = nil, circuitOpen open: Bool?, now: Date) {
         queueDepth.record(depth)
         queueOldestAge.record(queueOldest.map { max(0, now.timeIntervalSince($0)) } ?? 0)
         if let pending { inboxPending.record(pending) }
         inboxOldestAge.record(inboxOldest.map { max(0, now.timeIntervalSince($0)) } ?? 0)
+        if let keys { inboxKeys.record(keys) }
         if let open { circuitOpen.record(open ? 1 : 0) }
     }
 

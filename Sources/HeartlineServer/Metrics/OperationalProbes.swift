@@ -6,6 +6,8 @@ import Storage
 /// Inboxes that can count what waits for an answer (the file inbox; a database inbox can too).
 public protocol InboxStatistics: Sendable {
     func stats() -> (pending: Int, oldest: Date?)
+    /// Keys held (dedupe keys and kept replies): what bounds the inbox's memory.
+    var keyCount: Int { get }
 }
 
 extension FileInbox: InboxStatistics {}
@@ -34,9 +36,10 @@ struct OperationalProbes: Sendable {
     @Sendable func sampleGauges() async {
         let depth = await queue.depth()
         let oldest = await queue.oldestRecordedAt()
-        let stats = (inbox as? any InboxStatistics)?.stats()
+        let statistics = inbox as? any InboxStatistics
+        let stats = statistics?.stats()
         let open = await circuitOpen()
         readiness.note("model", open == true ? "degraded" : nil)
-        metrics.sample(queueDepth: depth, queueOldest: oldest, inboxPending: stats?.pending, inboxOldest: stats?.oldest, circuitOpen: open, now: now())
+        metrics.sample(queueDepth: depth, queueOldest: oldest, inboxPending: stats?.pending, inboxOldest: stats?.oldest, inboxKeys: statistics?.keyCount, circuitOpen: open, now: now())
     }
 }
