@@ -97,6 +97,11 @@ class Heartline:
     def cleanup(self):
         self.stop()
         shutil.rmtree(self.data_dir, ignore_errors=True)
+        if not os.environ.get("KEEP_LOGS"):  # KEEP_LOGS=1 keeps the service's log for a failed run
+            try:
+                os.remove(self.log_path)
+            except OSError:
+                pass
 
 
 def proc_status(pid):
