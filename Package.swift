@@ -23,6 +23,8 @@ extension Target.Dependency {
     static let systemPackage = Target.Dependency.product(name: "SystemPackage", package: "swift-system")
     static let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
     static let yams = Target.Dependency.product(name: "Yams", package: "Yams")
+    static let metrics = Target.Dependency.product(name: "Metrics", package: "swift-metrics")
+    static let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-prometheus")
 }
 
 let package = Package(
@@ -43,6 +45,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // MARK: Libraries
@@ -95,7 +99,7 @@ let package = Package(
             dependencies: [
                 "ChatCore", "Storage", "ModelBackends", "Safety", "TelegramAdapter", "WeChatAdapter",
                 .crypto, .hummingbird, .httpClient, .nioCore, .nioHTTP1, .httpTypes, .serviceLifecycle,
-                .configuration, .systemPackage, .logging,
+                .configuration, .systemPackage, .logging, .metrics, .prometheus,
             ],
             swiftSettings: swiftSettings
         ),
@@ -187,6 +191,7 @@ let package = Package(
                 "HeartlineServer", "ChatCore", "Storage", "ModelBackends", "Safety",
                 "TelegramAdapter", "TelegramBotAPIFake", "WeChatAdapter", "WeChatTestSupport",
                 .hummingbird, .hummingbirdTesting, .httpTypes, .httpClient, .nioCore, .serviceLifecycle, .logging,
+                .metrics, .prometheus,
             ],
             swiftSettings: swiftSettings
         ),

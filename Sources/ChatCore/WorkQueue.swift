@@ -26,6 +26,16 @@ public actor WorkQueue {
     /// Entries waiting (not yet taken by a worker).
     public func depth() -> Int { queuedIDs.count }
 
+    /// When the oldest waiting entry was recorded. Looks at the head of each user's queue, so it
+    /// costs one step per user with waiting work (called at metrics scrapes, not per message).
+    public func oldestRecordedAt() -> Date? {
+        var oldest: Date?
+        for entries in perUser.values {
+            if let first = entries.first, oldest.map({ first.recordedAt < $0 }) ?? true { oldest = first.recordedAt }
+        }
+        return oldest
+    }
+
     /// True when a new entry would be accepted now. Checked before recording a message so that a
     /// full service answers 503 without touching the inbox.
     public func hasRoom() -> Bool { !closed && queuedIDs.count < capacity }

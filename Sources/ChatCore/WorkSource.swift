@@ -1,3 +1,5 @@
+import Foundation
+
 /// Where workers get their next message from. The file store uses the in-process `WorkQueue`;
 /// the PostgreSQL store claims entries from the shared inbox table so that several instances
 /// share the work (one user at a time across all of them).
@@ -14,6 +16,12 @@ public protocol WorkSource: Sendable {
     func close() async
     /// Messages waiting for a worker, for metrics and logs.
     func depth() async -> Int
+    /// When the oldest waiting message was recorded (nil: none waiting, or not known), for metrics.
+    func oldestRecordedAt() async -> Date?
+}
+
+extension WorkSource {
+    public func oldestRecordedAt() async -> Date? { nil }
 }
 
 extension WorkQueue: WorkSource {

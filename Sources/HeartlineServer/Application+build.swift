@@ -21,7 +21,7 @@ public func buildApplication(
         inbox: dependencies.inbox,
         model: dependencies.model,
         safety: dependencies.safety,
-        observer: dependencies.observer,
+        observer: MetricsPipelineObserver(metrics: dependencies.metrics, next: dependencies.observer),
         logger: logger.with(label: "heartline.pipeline"),
         now: dependencies.now
     )
@@ -32,15 +32,36 @@ public func buildApplication(
         inbox: dependencies.inbox,
         messengers: dependencies.messengers,
         concurrency: settings.workers,
-        logger: logger.with(label: "heartline.workers")
+        logger: logger.with(label: "heartline.workers"),
+        onDelivery: dependencies.metrics.delivery
     )
-    let intake = MessageIntake(inbox: dependencies.inbox, queue: queue, waiters: waiters, hasher: dependencies.hasher, logger: logger.with(label: "heartline.intake"))
+    let readiness = dependencies.readiness
+    let intake = MessageIntake(
+        inbox: dependencies.inbox, queue: queue, waiters: waiters, hasher: dependencies.hasher, logger: logger.with(label: "heartline.intake"),
+        onDuplicate: dependencies.metrics.dedupeHit,
+        onStoreResult: { ok in ok ? readiness.reportSuccess("store") : readiness.reportFailure("store") }
+    )
 
     let router = Router(context: BasicRequestContext.self)
+    let telegramWebhook = dependencies.telegram.flatMap { $0.settings.mode == .webhook ? $0.settings.webhookPath : nil }
+    router.add(middleware: MetricsMiddleware(
+        metrics: dependencies.metrics,
+        classifier: HTTPChannel.Classifier(
+            telegramPath: telegramWebhook,
+            wechatPushPath: settings.wechat.isEnabled ? settings.wechat.pushPath : nil,
+            miniProgramPrefix: settings.wechat.isEnabled ? settings.wechat.miniProgramPath : nil
+        )
+    ))
     if settings.http.accessLog {
         router.add(middleware: AccessLogMiddleware(logger: logger.with(label: "heartline.access")))
     }
-    HealthRoutes.add(to: router, readiness: dependencies.readiness)
+    let probes = OperationalProbes(queue: queue, inbox: dependencies.inbox, model: dependencies.model, readiness: readiness, metrics: dependencies.metrics, now: dependencies.now)
+    HealthRoutes.add(to: router, readiness: readiness, refresh: probes.refreshReadiness)
+    if settings.metricsEndpointEnabled, dependencies.metrics.registry != nil {
+        MetricsRoutes(metrics: dependencies.metrics, token: settings.metrics.token, sample: probes.sampleGauges).add(to: router)
+    } else if settings.metrics.enabled == true {
+        logger.warning("metrics endpoint not served: beyond loopback it needs metrics.token")
+    }
     if settings.localChannelEnabled {
         LocalChannelRoutes(
             intake: intake,

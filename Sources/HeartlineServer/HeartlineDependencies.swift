@@ -23,6 +23,8 @@ public struct HeartlineDependencies: Sendable {
     /// The WeChat channel's clients; nil when it is disabled.
     public var wechat: WeChatServices?
     public var observer: any PipelineObserver
+    /// Where the service's metrics go; each application owns its own (no global bootstrap).
+    public var metrics: HeartlineMetrics
     public var now: @Sendable () -> Date
     /// Long-lived services the dependencies need run (e.g. the HTTP client owner).
     public var services: [any Service]
@@ -41,6 +43,7 @@ public struct HeartlineDependencies: Sendable {
         messengers: [ChatChannel: any Messenger] = [:],
         wechat: WeChatServices? = nil,
         observer: any PipelineObserver = NoPipelineObserver(),
+        metrics: HeartlineMetrics = HeartlineMetrics(),
         now: @escaping @Sendable () -> Date = { Date() },
         services: [any Service] = [],
         readiness: Readiness = Readiness(),
@@ -55,6 +58,7 @@ public struct HeartlineDependencies: Sendable {
         self.messengers = messengers
         self.wechat = wechat
         self.observer = observer
+        self.metrics = metrics
         self.now = now
         self.services = services
         self.readiness = readiness
@@ -68,6 +72,7 @@ public struct HeartlineDependencies: Sendable {
     /// server using the same data directory).
     public static func live(settings: HeartlineSettings, logger: Logger, withInbox: Bool = true) async throws -> HeartlineDependencies {
         let readiness = Readiness()
+        let metrics = settings.metrics.enabled == false ? HeartlineMetrics.disabled() : HeartlineMetrics()
         let key: [UInt8]
         if let configured = settings.hashKey {
             key = Array(configured.utf8)
@@ -84,8 +89,14 @@ public struct HeartlineDependencies: Sendable {
             : NoInbox()
         readiness.set("store", healthy: true)
 
-        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(timeout: .init(connect: .seconds(5))))
-        let model = try ModelFactory.chain(settings: settings, httpClient: httpClient, logger: logger)
+        // AsyncHTTPClient keeps at most 8 connections per host by default and queues the rest: with
+        // a model that takes seconds per answer that capped answers at 8 in flight whatever
+        // `workers` said, and replayed backlogs after a restart timed out waiting for a connection
+        // (bench/reliability/crash.py with a slow model). Allow one connection per worker.
+        var clientConfiguration = HTTPClient.Configuration(timeout: .init(connect: .seconds(5)))
+        clientConfiguration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(8, settings.workers))
+        let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
+        let model = try ModelFactory.chain(settings: settings, httpClient: httpClient, logger: logger, onEvent: metrics.model)
         readiness.set("model", healthy: true)
         let wechat = try WeChatServices.live(settings: settings.wechat, httpClient: httpClient, logger: logger)
 
@@ -106,6 +117,7 @@ public struct HeartlineDependencies: Sendable {
             safety: safety,
             messengers: messengers,
             wechat: wechat,
+            metrics: metrics,
             services: [HTTPClientService(client: httpClient)] + safetyServices,
             readiness: readiness,
             telegram: telegram,

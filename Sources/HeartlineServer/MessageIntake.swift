@@ -25,10 +25,13 @@ public struct MessageIntake: Sendable {
     public let hasher: any UserKeyHasher
     let logger: Logger
     let onDuplicate: @Sendable (ChatChannel) -> Void
+    /// Whether the inbox took the last write (readiness).
+    let onStoreResult: @Sendable (Bool) -> Void
 
     public init(
         inbox: any Inbox, queue: any WorkSource, waiters: ReplyWaiters, hasher: any UserKeyHasher,
-        logger: Logger = Logger(label: "heartline.intake"), onDuplicate: @escaping @Sendable (ChatChannel) -> Void = { _ in }
+        logger: Logger = Logger(label: "heartline.intake"), onDuplicate: @escaping @Sendable (ChatChannel) -> Void = { _ in },
+        onStoreResult: @escaping @Sendable (Bool) -> Void = { _ in }
     ) {
         self.inbox = inbox
         self.queue = queue
@@ -36,6 +39,7 @@ public struct MessageIntake: Sendable {
         self.hasher = hasher
         self.logger = logger
         self.onDuplicate = onDuplicate
+        self.onStoreResult = onStoreResult
     }
 
     /// Records the message durably and queues it. Returns once it is safe to tell the platform the
@@ -46,7 +50,9 @@ public struct MessageIntake: Sendable {
         let result: InboxRecordResult
         do {
             result = try await inbox.record(message, userHash: userHash)
+            onStoreResult(true)
         } catch {
+            onStoreResult(false)
             logger.error("inbox unavailable", metadata: ["chat.channel": "\(message.channel.rawValue)", "error": "\(error)"])
             throw .storeUnavailable
         }

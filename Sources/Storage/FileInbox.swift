@@ -196,6 +196,12 @@ public final class FileInbox: Inbox {
         }
     }
 
+    /// Keys held in memory: unanswered entries, dedupe keys and kept replies (bounded by
+    /// `maxKeys` plus a tenth before compaction prunes). For metrics and tests.
+    public var keyCount: Int {
+        index.withLock { $0.items.count }
+    }
+
     /// Rewrites the log with what is still needed: pending entries, dedupe keys within retention,
     /// and kept replies. Runs between commit batches.
     public func compact() async throws {

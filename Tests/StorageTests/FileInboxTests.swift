@@ -49,6 +49,30 @@ import Testing
         #expect(permissions(directory + "/inbox/inbox.log") == 0o600)
     }
 
+    /// The memory bound of kept replies (docs/reliability.md, soak): the index never grows far
+    /// past `maxKeys` because compaction drops the oldest answered keys on its own, without a
+    /// restart; unanswered entries are never dropped.
+    @Test func keptRepliesStayBoundedByMaxKeys() async throws {
+        var options = FileInbox.Options()
+        options.maxKeys = 300
+        let box = try inbox(options: options)
+        let body = String(repeating: "我听到了你的感受。", count: 20)
+        var largest = 0
+        var unanswered: [String] = []
+        for i in 0..<3000 {
+            let user = testHasher.hash("local:u\(i % 50)")
+            guard case .accepted(let e) = try await box.record(sampleMessage(body, user: "u\(i % 50)", id: "k\(i)"), userHash: user) else {
+                Issue.record("message \(i) not accepted")
+                return
+            }
+            if i % 500 == 7 { unanswered.append(e.id) } else { try await box.complete(e.id, reply: Reply(body: body, source: .retrieval)) }
+            largest = max(largest, box.keyCount)
+        }
+        #expect(largest < 3000)
+        #expect(box.keyCount < 1500)
+        #expect(Set(try await box.pending().map(\.id)) == Set(unanswered))
+    }
+
     @Test func pushChannelRepliesAreNotStored() async throws {
         let box = try inbox()
         let user = testHasher.hash("telegram:bot:1")

@@ -23,6 +23,13 @@ public struct HeartlineSettings: Sendable {
         public var replyTimeout: Duration = .seconds(20)
     }
 
+    public struct Metrics: Sendable, Equatable {
+        /// Serve `GET /metrics` (Prometheus). nil: on when listening on loopback or a token is set.
+        public var enabled: Bool?
+        /// When set, `/metrics` requires `Authorization: Bearer <token>`; required beyond loopback.
+        public var token: String?
+    }
+
     public struct Model: Sendable, Equatable {
         /// Empty: the embedded retrieval model answers alone.
         public var name = ""
@@ -46,6 +53,7 @@ public struct HeartlineSettings: Sendable {
 
     public var http = HTTP()
     public var local = Local()
+    public var metrics = Metrics()
     public var dataDirectory = "./.heartline"
     /// `file` (default) or a `postgres://` URL.
     public var store = "file"
@@ -69,6 +77,12 @@ public struct HeartlineSettings: Sendable {
     public var localChannelEnabled: Bool {
         if let enabled = local.enabled { return enabled && (isLoopback || local.apiKey != nil) }
         return isLoopback || local.apiKey != nil
+    }
+
+    /// Whether `/metrics` is served: never unprotected beyond loopback.
+    public var metricsEndpointEnabled: Bool {
+        if let enabled = metrics.enabled { return enabled && (isLoopback || metrics.token != nil) }
+        return isLoopback || metrics.token != nil
     }
 
     public var isLoopback: Bool {

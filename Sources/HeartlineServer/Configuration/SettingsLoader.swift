@@ -68,6 +68,8 @@ public struct SettingsLoader {
         s.local.enabled = bool("local.enabled")
         s.local.apiKey = secret("local.apiKey")
         s.local.replyTimeout = milliseconds("local.replyTimeoutMs", range: 100...600_000) ?? s.local.replyTimeout
+        s.metrics.enabled = bool("metrics.enabled")
+        s.metrics.token = secret("metrics.token")
         s.dataDirectory = string("data.dir") ?? s.dataDirectory
         s.store = string("store") ?? s.store
         if s.store != "file", !s.store.hasPrefix("postgres://"), !s.store.hasPrefix("postgresql://") {
@@ -120,6 +122,9 @@ public struct SettingsLoader {
         s.sweepInterval = milliseconds("session.sweepIntervalMs", range: 1000...86_400_000) ?? s.sweepInterval
         loadSafety(into: &s.safety)
         problems += WeChatSettingsLoader.load(reader, into: &s.wechat)
+        if s.metrics.enabled == true, !s.isLoopback, s.metrics.token == nil {
+            problems.append("metrics.token: required when metrics.enabled is true and host is not loopback (or put /metrics behind a proxy and listen on 127.0.0.1)")
+        }
         s.logLevel = string("log.level") ?? s.logLevel
         if !["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(s.logLevel) {
             problems.append("log.level: one of trace, debug, info, notice, warning, error, critical")
