@@ -27,8 +27,8 @@ if ! command -v wrk >/dev/null; then
   sudo apt-get install -y wrk || apt-get install -y wrk
 fi
 
-swift build -c release >/dev/null
-BIN=$(swift build -c release --show-bin-path)
+swift build -c release --scratch-path .build-release >/dev/null
+BIN=$(swift build -c release --scratch-path .build-release --show-bin-path)
 # DATA_ROOT=/dev/shm measures the same run without the disk (tmpfs), to see what storage costs.
 DATA=$(mktemp -d "${DATA_ROOT:-/tmp}/heartline-bench-XXXXXX")
 PIDS=()
