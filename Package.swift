@@ -22,6 +22,7 @@ extension Target.Dependency {
     static let configuration = Target.Dependency.product(name: "Configuration", package: "swift-configuration")
     static let systemPackage = Target.Dependency.product(name: "SystemPackage", package: "swift-system")
     static let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
+    static let postgresNIO = Target.Dependency.product(name: "PostgresNIO", package: "postgres-nio")
 }
 
 let package = Package(
@@ -41,6 +42,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // MARK: Libraries
@@ -49,6 +51,8 @@ let package = Package(
         .target(name: "ChatCore", dependencies: [.logging], swiftSettings: swiftSettings),
         // File store (sessions, inbox, dedupe) and keyed hashing.
         .target(name: "Storage", dependencies: ["ChatCore", .logging, .crypto], swiftSettings: swiftSettings),
+        // PostgreSQL store (sessions, inbox with leases and dedupe, work distribution across instances).
+        .target(name: "PostgresStore", dependencies: ["ChatCore", .postgresNIO, .nioCore, .logging], swiftSettings: swiftSettings),
         // Crisis detection, input policy, output checks, alerts. Rules are data files.
         .target(
             name: "Safety",
@@ -91,7 +95,7 @@ let package = Package(
         .target(
             name: "HeartlineServer",
             dependencies: [
-                "ChatCore", "Storage", "ModelBackends", "Safety", "TelegramAdapter", "WeChatAdapter",
+                "ChatCore", "Storage", "PostgresStore", "ModelBackends", "Safety", "TelegramAdapter", "WeChatAdapter",
                 .crypto, .hummingbird, .httpClient, .nioCore, .nioHTTP1, .httpTypes, .serviceLifecycle,
                 .configuration, .systemPackage, .logging,
             ],
@@ -138,6 +142,8 @@ let package = Package(
             path: "Tests/Support/TelegramBotAPIFake",
             swiftSettings: swiftSettings
         ),
+        // A throwaway PostgreSQL cluster (initdb, pg_ctl) for tests and benchmarks.
+        .target(name: "PostgresTestSupport", path: "Tests/Support/PostgresTestSupport", swiftSettings: swiftSettings),
         // A strict fake of the WeChat server API on loopback.
         .target(
             name: "WeChatTestSupport",
@@ -151,6 +157,11 @@ let package = Package(
         .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore"], swiftSettings: swiftSettings),
         .testTarget(name: "SafetyTests", dependencies: ["Safety", "ChatCore"], swiftSettings: swiftSettings),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "ChatCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PostgresStoreTests",
+            dependencies: ["PostgresStore", "PostgresTestSupport", "ChatCore", "Storage", .postgresNIO, .logging, .serviceLifecycle],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "ChatCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ModelBackendsTests",
@@ -183,7 +194,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["heartline", "InboxCrashHelper", "ChatCore", "Storage", "Datasets"],
+            dependencies: ["heartline", "InboxCrashHelper", "ChatCore", "Storage", "Datasets", "PostgresTestSupport"],
             swiftSettings: swiftSettings
         ),
     ]
