@@ -186,19 +186,31 @@ public final class PostgresStore: Service, Sendable {
                 }
             }
             group.addTask {
-                // Probe and fallback poll.
+                // Probe and fallback poll, on this connection only: a pool request could wait
+                // for the pool's own reconnection and hide an outage.
                 while !Task.isCancelledOrShuttingDown {
-                    try await connection.query("SELECT 1", logger: self.queryLogger)
+                    let rows = try await connection.query(
+                        "SELECT count(*) FROM heartline_inbox WHERE done_at IS NULL", logger: self.queryLogger
+                    )
+                    let pending = try await first(rows.decode(Int.self)) ?? 0
                     self.setHealthy(true, reason: nil)
-                    await self.workSource.wake()
-                    await self.workSource.refreshDepth()
+                    await self.workSource.refresh(pending: pending)
                     try await Task.sleep(for: self.configuration.pollInterval)
                 }
             }
             connected()
-            defer { group.cancelAll() }
-            // The first task to end (a lost connection, or shutdown) ends the session.
-            try await group.next()
+            // The first task to end (a lost connection, or shutdown) ends the session. Report it
+            // and close the connection at once (that ends the other tasks' notification streams).
+            do {
+                try await group.next()
+            } catch {
+                if !Task.isCancelledOrShuttingDown { self.setHealthy(false, reason: Self.describe(error)) }
+                group.cancelAll()
+                try? await connection.close()
+                throw error
+            }
+            group.cancelAll()
+            try? await connection.close()
         }
     }
 

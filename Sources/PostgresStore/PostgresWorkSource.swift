@@ -215,12 +215,11 @@ public actor PostgresWorkSource: WorkSource {
         }
     }
 
-    /// Re-reads how many entries wait (all instances), for `hasRoom` and `depth`.
-    func refreshDepth() async {
-        guard let rows = try? await pool.client.query("SELECT count(*) FROM heartline_inbox WHERE done_at IS NULL", logger: queryLogger),
-              let count = try? await first(rows.decode(Int.self))
-        else { return }
-        pendingEstimate = count
+    /// The store's periodic tick: how many entries wait (all instances), for `hasRoom` and
+    /// `depth`; and the fallback wake-up for missed notifications and expired leases.
+    func refresh(pending: Int) {
+        pendingEstimate = pending
+        wake()
     }
 
     private func wakeAll(_ wake: Wake) {
