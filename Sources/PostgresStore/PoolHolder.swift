@@ -69,3 +69,13 @@ final class PoolHolder: Sendable {
         return Generation(client: client, retired: retired, retire: retire)
     }
 }
+
+/// A value shared between tasks.
+final class Locked<Value: Sendable>: Sendable {
+    private let mutex: Mutex<Value>
+    init(_ value: Value) { mutex = Mutex(value) }
+    var value: Value {
+        get { mutex.withLock { $0 } }
+        set { mutex.withLock { $0 = newValue } }
+    }
+}

@@ -20,6 +20,8 @@ public final class PostgresInbox: Inbox {
         var user: String
         var keepsReply: Bool
         var entry: String
+        /// Wake the other instances (this one has no idle worker).
+        var notify: Bool
     }
 
     private let pool: PoolHolder
@@ -54,6 +56,11 @@ public final class PostgresInbox: Inbox {
     public func record(_ message: InboundMessage, userHash: UserHash) async throws -> InboxRecordResult {
         try await record(message, userHash: userHash, id: hasher.inboxID(for: message))
     }
+
+    /// Set by the store: whether this instance has an idle worker that will claim a new message
+    /// itself. Only when it has none are the other instances notified, so that a message is
+    /// usually answered where it arrived (no reply hand-over between instances).
+    let localWorkerIdle = Locked<@Sendable () async -> Bool>({ false })
 
     public func complete(_ id: String, reply: Reply?) async throws {
         let text = try reply.map { String(decoding: try Self.encoder().encode($0), as: UTF8.self) } ?? ""
@@ -127,7 +134,9 @@ public final class PostgresInbox: Inbox {
         guard pool.isHealthy else { throw StoreError.unavailable("cannot record message: PostgreSQL unavailable") }
         let inserted: Bool
         do {
-            inserted = try await records.submit(Row(id: id, user: userHash.value, keepsReply: keepsReply, entry: text))
+            let idle = await localWorkerIdle.value()
+            let notify = !idle
+            inserted = try await records.submit(Row(id: id, user: userHash.value, keepsReply: keepsReply, entry: text, notify: notify))
         } catch {
             throw StoreError.unavailable("cannot record message: \(PostgresStore.describe(error))")
         }
@@ -148,6 +157,7 @@ public final class PostgresInbox: Inbox {
         let users = unique.map(\.user)
         let keeps = unique.map(\.keepsReply)
         let entries = unique.map(\.entry)
+        let notify = unique.contains(where: \.notify)
         let result = try await pool.client.query(
             """
             WITH input AS (
@@ -159,7 +169,7 @@ public final class PostgresInbox: Inbox {
                 ON CONFLICT (id) DO NOTHING
                 RETURNING id
             ), wake AS (
-                SELECT pg_notify('\(unescaped: workChannel)', '') WHERE EXISTS (SELECT 1 FROM inserted)
+                SELECT pg_notify('\(unescaped: workChannel)', '') WHERE \(notify) AND EXISTS (SELECT 1 FROM inserted)
             )
             SELECT id FROM inserted LEFT JOIN wake ON true
             """,

@@ -56,6 +56,8 @@ public final class PostgresStore: Service, Sendable {
             pool: pool, configuration: configuration, instanceID: instanceID, capacity: capacity,
             logger: logger, queryLogger: queryLogger
         )
+        let workSource = self.workSource
+        inbox.localWorkerIdle.value = { await workSource.hasIdleWorker }
     }
 
     // MARK: Start
@@ -135,7 +137,7 @@ public final class PostgresStore: Service, Sendable {
     /// Runs until graceful shutdown. In a service group this store is listed before the workers,
     /// so it shuts down after them: draining workers can still mark their entries done.
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
                 group.addTask { await self.pool.run() }
                 group.addTask { await self.listen() }
@@ -154,15 +156,26 @@ public final class PostgresStore: Service, Sendable {
         var connectionID = 1
         while !Task.isCancelledOrShuttingDown {
             do {
-                let connection = try await connect(id: connectionID)
-                connectionID += 1
+                // One connection only listens, the other probes: queries never share a
+                // connection with the notification listeners.
+                let listening = try await connect(id: connectionID)
+                let probing: PostgresConnection
                 do {
-                    try await session(on: connection) { delay = .milliseconds(100) }
+                    probing = try await connect(id: connectionID + 1)
                 } catch {
-                    try? await connection.close()
+                    try? await listening.close()
                     throw error
                 }
-                try? await connection.close()
+                connectionID += 2
+                do {
+                    try await session(listening: listening, probing: probing) { delay = .milliseconds(100) }
+                } catch {
+                    try? await listening.close()
+                    try? await probing.close()
+                    throw error
+                }
+                try? await listening.close()
+                try? await probing.close()
             } catch {
                 if Task.isCancelledOrShuttingDown { break }
                 setHealthy(false, reason: Self.describe(error))
@@ -172,24 +185,31 @@ public final class PostgresStore: Service, Sendable {
         }
     }
 
-    private func session(on connection: PostgresConnection, connected: () -> Void) async throws {
-        let doneChannel = "heartline_done_\(instanceID)"
+    private func session(listening: PostgresConnection, probing: PostgresConnection, connected: () -> Void) async throws {
+        // Callback listeners feed one stream; its consumer is cancelled with the session, so a
+        // lost connection can never leave the session waiting on a listener.
+        let (events, sink) = AsyncStream.makeStream(of: String?.self, bufferingPolicy: .bufferingNewest(4096))
+        let work = listening.addListener(channel: PostgresInbox.workChannel) { _, _ in sink.yield(nil) }
+        let done = listening.addListener(channel: "heartline_done_\(instanceID)") { _, notification in sink.yield(notification.payload) }
+        listening.closeFuture.whenComplete { _ in sink.finish() }
+        defer {
+            work.stop()
+            done.stop()
+            sink.finish()
+        }
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                try await connection.listen(on: PostgresInbox.workChannel) { notifications in
-                    for try await _ in notifications { await self.workSource.wake() }
+                for await event in events {
+                    if let id = event { await self.remoteCompletion(id) } else { await self.workSource.wake() }
                 }
+                // The listening connection closed.
+                if !Task.isCancelled { throw StoreError.unavailable("the listening connection closed") }
             }
             group.addTask {
-                try await connection.listen(on: doneChannel) { notifications in
-                    for try await notification in notifications { await self.remoteCompletion(notification.payload) }
-                }
-            }
-            group.addTask {
-                // Probe and fallback poll, on this connection only: a pool request could wait
+                // Probe and fallback poll, on a connection of its own: a pool request could wait
                 // for the pool's own reconnection and hide an outage.
                 while !Task.isCancelledOrShuttingDown {
-                    let rows = try await connection.query(
+                    let rows = try await probing.query(
                         "SELECT count(*) FROM heartline_inbox WHERE done_at IS NULL", logger: self.queryLogger
                     )
                     let pending = try await first(rows.decode(Int.self)) ?? 0
@@ -199,18 +219,15 @@ public final class PostgresStore: Service, Sendable {
                 }
             }
             connected()
-            // The first task to end (a lost connection, or shutdown) ends the session. Report it
-            // and close the connection at once (that ends the other tasks' notification streams).
+            // The first task to end (a lost connection, or shutdown) ends the session.
             do {
                 try await group.next()
             } catch {
                 if !Task.isCancelledOrShuttingDown { self.setHealthy(false, reason: Self.describe(error)) }
                 group.cancelAll()
-                try? await connection.close()
                 throw error
             }
             group.cancelAll()
-            try? await connection.close()
         }
     }
 

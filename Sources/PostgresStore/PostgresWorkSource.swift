@@ -96,6 +96,9 @@ public actor PostgresWorkSource: WorkSource {
         if !claiming, !closed, !idle.isEmpty { idle.removeFirst().resume(returning: .retry) }
     }
 
+    /// Whether a worker waits for work here (otherwise a new message should wake other instances).
+    var hasIdleWorker: Bool { !idle.isEmpty && !closed }
+
     /// Entries claimed by this instance and not finished (tests, metrics).
     var held: Int { buffered + inFlight.count }
 
@@ -163,7 +166,7 @@ public actor PostgresWorkSource: WorkSource {
                       SELECT 1 FROM heartline_inbox q
                       WHERE q.user_hash = p.user_hash AND q.done_at IS NULL AND q.id <> p.id
                         AND (q.seq < p.seq OR q.lease_until >= now()))
-                ORDER BY p.seq
+                ORDER BY p.origin <> \(owner), p.seq
                 LIMIT \(limit)
                 FOR UPDATE OF p SKIP LOCKED
             )
