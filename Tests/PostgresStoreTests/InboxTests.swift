@@ -99,6 +99,7 @@ import Testing
         let (name, configuration) = try await freshDatabase(on: server, options: "lease_ms=1000&poll_ms=200")
         let user = testHasher.hash("local:alice")
         let dead = makeStore(configuration)
+        let claimedAt = Locked(ContinuousClock.now)
         let claimed: InboxEntry? = try await running([dead]) {
             guard case .accepted(let first) = try await dead.inbox.record(message(id: "1"), userHash: user),
                   case .accepted(let second) = try await dead.inbox.record(message(id: "2"), userHash: user)
@@ -106,17 +107,19 @@ import Testing
             try await dead.workSource.submit(first)
             try await dead.workSource.submit(second)
             // Takes the first and "dies" holding it: never completes, stops renewing.
-            return await dead.workSource.next()
+            let entry = await dead.workSource.next()
+            claimedAt.withLock { $0 = ContinuousClock.now }
+            return entry
         }
         #expect(claimed?.message.platformMessageID == "1")
-        let started = ContinuousClock.now
         let survivor = makeStore(configuration)
         try await running([survivor]) {
             // The user's second message must wait for the first: order is kept across the takeover.
             let retaken = await survivor.workSource.next()
             #expect(retaken?.message.platformMessageID == "1")
             #expect(retaken?.attempts == 2)
-            #expect(ContinuousClock.now - started >= .milliseconds(500))
+            // Not before the one-second lease ran out.
+            #expect(ContinuousClock.now - claimedAt.withLock { $0 } >= .milliseconds(500))
             try await survivor.inbox.complete(retaken!.id, reply: nil)
             await survivor.workSource.finished(retaken!)
             let next = await survivor.workSource.next()
