@@ -25,6 +25,7 @@ extension Target.Dependency {
     static let yams = Target.Dependency.product(name: "Yams", package: "Yams")
     static let metrics = Target.Dependency.product(name: "Metrics", package: "swift-metrics")
     static let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-prometheus")
+    static let postgresNIO = Target.Dependency.product(name: "PostgresNIO", package: "postgres-nio")
 }
 
 let package = Package(
@@ -47,6 +48,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         // MARK: Libraries
@@ -55,6 +57,8 @@ let package = Package(
         .target(name: "ChatCore", dependencies: [.logging], swiftSettings: swiftSettings),
         // File store (sessions, inbox, dedupe) and keyed hashing.
         .target(name: "Storage", dependencies: ["ChatCore", .logging, .crypto], swiftSettings: swiftSettings),
+        // PostgreSQL store (sessions, inbox with leases and dedupe, work distribution across instances).
+        .target(name: "PostgresStore", dependencies: ["ChatCore", .postgresNIO, .nioCore, .logging], swiftSettings: swiftSettings),
         // Crisis detection, input policy, output checks, alerts. Rules are data files.
         .target(
             name: "Safety",
@@ -97,7 +101,7 @@ let package = Package(
         .target(
             name: "HeartlineServer",
             dependencies: [
-                "ChatCore", "Storage", "ModelBackends", "Safety", "TelegramAdapter", "WeChatAdapter",
+                "ChatCore", "Storage", "PostgresStore", "ModelBackends", "Safety", "TelegramAdapter", "WeChatAdapter",
                 .crypto, .hummingbird, .httpClient, .nioCore, .nioHTTP1, .httpTypes, .serviceLifecycle,
                 .configuration, .systemPackage, .logging, .metrics, .prometheus,
             ],
@@ -156,6 +160,8 @@ let package = Package(
             path: "adapters/simulator/Sources/TelegramBotAPIFake",
             swiftSettings: swiftSettings
         ),
+        // A throwaway PostgreSQL cluster (initdb, pg_ctl) for tests and benchmarks.
+        .target(name: "PostgresTestSupport", path: "Tests/Support/PostgresTestSupport", swiftSettings: swiftSettings),
         // A strict fake of the WeChat server API on loopback.
         .target(
             name: "WeChatTestSupport",
@@ -169,6 +175,11 @@ let package = Package(
         .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore"], swiftSettings: swiftSettings),
         .testTarget(name: "SafetyTests", dependencies: ["Safety", "ChatCore"], swiftSettings: swiftSettings),
         .testTarget(name: "StorageTests", dependencies: ["Storage", "ChatCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PostgresStoreTests",
+            dependencies: ["PostgresStore", "PostgresTestSupport", "ChatCore", "Storage", .postgresNIO, .logging, .serviceLifecycle],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "ChatCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ModelBackendsTests",
@@ -207,7 +218,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["heartline", "InboxCrashHelper", "ChatCore", "Storage", "Datasets"],
+            dependencies: ["heartline", "InboxCrashHelper", "ChatCore", "Storage", "Datasets", "PostgresTestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -72,6 +72,12 @@ public final class ReplyWaiters: Sendable {
         for continuation in continuations { continuation.resume(returning: reply) }
     }
 
+    /// Whether anyone registered for the reply to `id` (a store shared by several instances asks
+    /// before fetching a reply that another instance produced).
+    public func isWaiting(for id: String) -> Bool {
+        state.withLock { $0.slots[id] != nil }
+    }
+
     /// Number of registered tickets (for tests and metrics).
     public var count: Int { state.withLock { $0.slots.values.reduce(0) { $0 + $1.count } } }
 

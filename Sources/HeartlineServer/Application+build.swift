@@ -14,7 +14,7 @@ public func buildApplication(
     onServerRunning: @escaping @Sendable (any NIOCore.Channel) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     let queue: any WorkSource = dependencies.workSource ?? WorkQueue(capacity: settings.queueCapacity)
-    let waiters = ReplyWaiters()
+    let waiters = dependencies.waiters
     let pipeline = ConversationPipeline(
         configuration: settings.pipeline,
         sessions: dependencies.sessions,

@@ -3,6 +3,7 @@ import ChatCore
 import Foundation
 import Logging
 import NIOCore
+import PostgresStore
 import ModelBackends
 import Safety
 import ServiceLifecycle
@@ -31,6 +32,9 @@ public struct HeartlineDependencies: Sendable {
     public var readiness: Readiness
     /// The Telegram channel (webhook or polling, Bot API client); nil when it is off.
     public var telegram: TelegramComponents?
+    /// Where synchronous callers wait for replies; a shared store wakes them when another
+    /// instance answered.
+    public var waiters = ReplyWaiters()
     /// Releases resources when no service group runs them (one-shot commands such as `ask`).
     public var close: @Sendable () async -> Void
 
@@ -73,20 +77,36 @@ public struct HeartlineDependencies: Sendable {
     public static func live(settings: HeartlineSettings, logger: Logger, withInbox: Bool = true) async throws -> HeartlineDependencies {
         let readiness = Readiness()
         let metrics = settings.metrics.enabled == false ? HeartlineMetrics.disabled() : HeartlineMetrics()
-        let key: [UInt8]
-        if let configured = settings.hashKey {
-            key = Array(configured.utf8)
+        let waiters = ReplyWaiters()
+        let hasher: any UserKeyHasher
+        let sessions: any SessionStore
+        let inbox: any Inbox
+        var storeServices: [any Service] = []
+        var workSource: (any WorkSource)?
+        if isPostgres(settings.store) {
+            guard withInbox else { throw SettingsError(problems: ["store: this command works on the file store only; leave `store` unset for it"]) }
+            let (postgresHasher, store) = try await postgres(settings: settings, readiness: readiness, waiters: waiters, logger: logger)
+            hasher = postgresHasher
+            sessions = store.sessions
+            inbox = store.inbox
+            workSource = store.workSource
+            storeServices = [store]
         } else {
-            key = try HMACUserKeyHasher.loadOrCreateKey(dataDirectory: settings.dataDirectory)
+            let key: [UInt8]
+            if let configured = settings.hashKey {
+                key = Array(configured.utf8)
+            } else {
+                key = try HMACUserKeyHasher.loadOrCreateKey(dataDirectory: settings.dataDirectory)
+            }
+            hasher = HMACUserKeyHasher(key: key)
+            guard settings.store == "file" else {
+                throw SettingsError(problems: ["store: expected `file` or a postgres:// URL"])
+            }
+            sessions = try FileSessionStore(dataDirectory: settings.dataDirectory, logger: logger.with(label: "heartline.store"))
+            inbox = withInbox
+                ? try FileInbox(dataDirectory: settings.dataDirectory, hasher: hasher, logger: logger.with(label: "heartline.inbox"))
+                : NoInbox()
         }
-        let hasher = HMACUserKeyHasher(key: key)
-        guard settings.store == "file" else {
-            throw SettingsError(problems: ["store: PostgreSQL is not available in this build yet; use `file`"])
-        }
-        let sessions = try FileSessionStore(dataDirectory: settings.dataDirectory, logger: logger.with(label: "heartline.store"))
-        let inbox: any Inbox = withInbox
-            ? try FileInbox(dataDirectory: settings.dataDirectory, hasher: hasher, logger: logger.with(label: "heartline.inbox"))
-            : NoInbox()
         readiness.set("store", healthy: true)
 
         // AsyncHTTPClient keeps at most 8 connections per host by default and queues the rest: with
@@ -109,7 +129,7 @@ public struct HeartlineDependencies: Sendable {
         messengers[.wechat] = wechat?.messenger
         messengers[.telegram] = telegram?.messenger
 
-        return HeartlineDependencies(
+        var dependencies = HeartlineDependencies(
             hasher: hasher,
             sessions: sessions,
             inbox: inbox,
@@ -118,11 +138,14 @@ public struct HeartlineDependencies: Sendable {
             messengers: messengers,
             wechat: wechat,
             metrics: metrics,
-            services: [HTTPClientService(client: httpClient)] + safetyServices,
+            services: storeServices + [HTTPClientService(client: httpClient)] + safetyServices,
             readiness: readiness,
             telegram: telegram,
             close: { try? await httpClient.shutdown() }
         )
+        dependencies.workSource = workSource
+        dependencies.waiters = waiters
+        return dependencies
     }
 }
 

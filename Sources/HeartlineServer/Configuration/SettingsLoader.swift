@@ -1,6 +1,7 @@
 import ChatCore
 import Configuration
 import Foundation
+import PostgresStore
 import SystemPackage
 
 /// Problems found in the configuration, all at once, so an operator fixes them in one go.
@@ -48,7 +49,8 @@ public struct SettingsLoader {
 
     static func isSecret(_ key: String) -> Bool {
         let k = key.lowercased()
-        return k.contains("key") || k.contains("secret") || k.contains("token") || k.contains("password")
+        // `store` may be a PostgreSQL URL with a password in it.
+        return k.contains("key") || k.contains("secret") || k.contains("token") || k.contains("password") || k == "store"
     }
 
     static func values(_ map: [String: String]) -> [AbsoluteConfigKey: ConfigValue] {
@@ -72,8 +74,12 @@ public struct SettingsLoader {
         s.metrics.token = secret("metrics.token")
         s.dataDirectory = string("data.dir") ?? s.dataDirectory
         s.store = string("store") ?? s.store
-        if s.store != "file", !s.store.hasPrefix("postgres://"), !s.store.hasPrefix("postgresql://") {
-            problems.append("store: expected `file` or a postgres:// URL")
+        if s.store != "file" {
+            do throws(PostgresStoreConfiguration.ParseError) {
+                _ = try PostgresStoreConfiguration(url: s.store)
+            } catch {
+                problems.append("\(error) (expected `file` or postgres://USER:PASSWORD@HOST:PORT/DATABASE)")
+            }
         }
         s.hashKey = secret("hash.key")
         if let key = s.hashKey, key.utf8.count < 16 { problems.append("hash.key: must be at least 16 characters") }

@@ -1,0 +1,39 @@
+import ChatCore
+import Logging
+import PostgresStore
+import ServiceLifecycle
+import Storage
+
+extension HeartlineDependencies {
+    static func isPostgres(_ store: String) -> Bool {
+        store.hasPrefix("postgres://") || store.hasPrefix("postgresql://")
+    }
+
+    /// The PostgreSQL store (`store` = a `postgres://` URL): migrations applied before anything
+    /// else, and the hash key shared through the database unless one is configured (every
+    /// instance must hash user ids alike). The store is also a service (pool, listener, lease
+    /// renewal) that must be listed before the workers, so that it stops after them.
+    static func postgres(settings: HeartlineSettings, readiness: Readiness, waiters: ReplyWaiters, logger: Logger) async throws -> (any UserKeyHasher, PostgresStore) {
+        let configuration: PostgresStoreConfiguration
+        do {
+            configuration = try PostgresStoreConfiguration(url: settings.store)
+        } catch {
+            throw SettingsError(problems: [error.description])
+        }
+        let storeLogger = logger.with(label: "heartline.store")
+        try await PostgresStore.prepare(configuration, logger: storeLogger)
+        let key: [UInt8]
+        if let configured = settings.hashKey {
+            key = Array(configured.utf8)
+        } else {
+            key = try await PostgresStore.sharedHashKey(configuration, logger: storeLogger)
+        }
+        let hasher = HMACUserKeyHasher(key: key)
+        let store = PostgresStore(
+            configuration: configuration, hasher: hasher, waiters: waiters, capacity: settings.queueCapacity, logger: storeLogger,
+            onHealthChange: { readiness.set("store", healthy: $0) }
+        )
+        storeLogger.info("using the PostgreSQL store", metadata: ["store.target": "\(configuration)", "store.instance": "\(store.instanceID)"])
+        return (hasher, store)
+    }
+}

@@ -1,0 +1,270 @@
+import ChatCore
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The inbox as the table `heartline_inbox`, shared by every instance on the database.
+///
+/// - `record` returns after the row's INSERT committed; concurrent records share one multi-row
+///   INSERT (group commit), and the id's primary key makes a second record of the same message a
+///   duplicate, whichever instance sees it.
+/// - `complete` clears the message text, keeps the reply of API channels for `replyRetention`
+///   and the dedupe key for `dedupeRetention`; when another instance accepted the message, it is
+///   told (`NOTIFY heartline_done_<instance>`) so that its waiting API caller gets the reply.
+public final class PostgresInbox: Inbox {
+    /// Notified when work may be claimable (new entries, a user's entry finished).
+    static let workChannel = "heartline_work"
+
+    struct Row: Sendable {
+        var id: String
+        var user: String
+        var keepsReply: Bool
+        var entry: String
+        /// Wake the other instances (this one has no idle worker).
+        var notify: Bool
+    }
+
+    private let pool: PoolHolder
+    private let hasher: any UserKeyHasher
+    private let configuration: PostgresStoreConfiguration
+    private let instanceID: String
+    private let logger: Logger
+    private let queryLogger: Logger
+    private let records: Batcher<Row, Bool>
+    private let completions: Batcher<(id: String, reply: String), Void>
+
+    init(
+        pool: PoolHolder, hasher: any UserKeyHasher, configuration: PostgresStoreConfiguration,
+        instanceID: String, logger: Logger, queryLogger: Logger
+    ) {
+        self.pool = pool
+        self.hasher = hasher
+        self.configuration = configuration
+        self.instanceID = instanceID
+        self.logger = logger
+        self.queryLogger = queryLogger
+        let concurrent = max(1, configuration.poolSize / 3)
+        self.records = Batcher(maxConcurrent: concurrent, maxBatch: 256) { rows in
+            try await Self.insert(rows, origin: instanceID, pool: pool, logger: queryLogger)
+        }
+        self.completions = Batcher(maxConcurrent: concurrent, maxBatch: 256) { items in
+            try await Self.markDone(items, origin: instanceID, pool: pool, logger: queryLogger)
+            return items.map { _ in () }
+        }
+    }
+
+    public func record(_ message: InboundMessage, userHash: UserHash) async throws -> InboxRecordResult {
+        try await record(message, userHash: userHash, id: hasher.inboxID(for: message))
+    }
+
+    /// Set by the store: whether this instance has an idle worker that will claim a new message
+    /// itself. Only when it has none are the other instances notified, so that a message is
+    /// usually answered where it arrived (no reply hand-over between instances).
+    let localWorkerIdle = Locked<@Sendable () async -> Bool>({ false })
+
+    public func complete(_ id: String, reply: Reply?) async throws {
+        let text = try reply.map { String(decoding: try Self.encoder().encode($0), as: UTF8.self) } ?? ""
+        // Retried through a short outage: a lost done marker means the message is answered again
+        // after its lease runs out.
+        try await retrying("mark message answered") {
+            try await self.completions.submit((id: id, reply: text))
+        }
+    }
+
+    public func pending() async throws -> [InboxEntry] {
+        do {
+            let rows = try await pool.client.query(
+                "SELECT entry FROM heartline_inbox WHERE done_at IS NULL AND entry IS NOT NULL ORDER BY seq",
+                logger: queryLogger
+            )
+            var entries: [InboxEntry] = []
+            let decoder = Self.decoder()
+            for try await text in rows.decode(String.self) {
+                if let entry = try? decoder.decode(InboxEntry.self, from: Data(text.utf8)) { entries.append(entry) }
+            }
+            return entries
+        } catch {
+            throw StoreError.unavailable("cannot read pending messages: \(PostgresStore.describe(error))")
+        }
+    }
+
+    public func reply(for id: String) async throws -> Reply?? {
+        do {
+            let rows = try await pool.client.query("SELECT done_at IS NOT NULL, reply FROM heartline_inbox WHERE id = \(id)", logger: queryLogger)
+            for try await (done, reply) in rows.decode((Bool, String?).self) {
+                guard done else { return .none }
+                return .some(reply.flatMap { try? Self.decoder().decode(Reply.self, from: Data($0.utf8)) })
+            }
+            return .none
+        } catch {
+            throw StoreError.unavailable("cannot read reply: \(PostgresStore.describe(error))")
+        }
+    }
+
+    public func purge(_ user: UserHash, keeping: String?) async throws {
+        do {
+            // Answered entries keep only their dedupe key; pending ones are still to be answered.
+            try await pool.client.query(
+                """
+                UPDATE heartline_inbox SET user_hash = NULL, reply = NULL, entry = NULL
+                WHERE user_hash = \(user.value) AND done_at IS NOT NULL AND id <> \(keeping ?? "")
+                """,
+                logger: queryLogger
+            )
+        } catch {
+            throw StoreError.unavailable("cannot purge inbox: \(PostgresStore.describe(error))")
+        }
+    }
+
+    /// Counts for metrics and tests: entries not yet answered and the oldest one's time.
+    public func stats() async throws -> (pending: Int, oldest: Date?) {
+        let rows = try await pool.client.query("SELECT count(*), min(recorded_at) FROM heartline_inbox WHERE done_at IS NULL", logger: queryLogger)
+        for try await (count, oldest) in rows.decode((Int, Date?).self) { return (count, oldest) }
+        return (0, nil)
+    }
+
+    // MARK: Recording
+
+    /// Records with the id the caller computed (the keyed hash of the dedupe key).
+    func record(_ message: InboundMessage, userHash: UserHash, id: String) async throws -> InboxRecordResult {
+        let entry = InboxEntry(id: id, userHash: userHash, message: message, recordedAt: Date())
+        let text = String(decoding: try Self.encoder().encode(entry), as: UTF8.self)
+        let keepsReply = message.channel == .local || message.channel == .miniprogram
+        // Fail fast while the database is known to be away: the platform is told to retry.
+        guard pool.isHealthy else { throw StoreError.unavailable("cannot record message: PostgreSQL unavailable") }
+        let inserted: Bool
+        do {
+            let idle = await localWorkerIdle.value()
+            let notify = !idle
+            inserted = try await records.submit(Row(id: id, user: userHash.value, keepsReply: keepsReply, entry: text, notify: notify))
+        } catch {
+            throw StoreError.unavailable("cannot record message: \(PostgresStore.describe(error))")
+        }
+        if inserted { return .accepted(entry) }
+        switch try await reply(for: id) {
+        case .none: return .duplicatePending(id: id)
+        case .some(let reply): return .duplicateDone(id: id, reply: reply)
+        }
+    }
+
+    /// One INSERT for the batch; returns per row whether it was new. A notification wakes the
+    /// instances' claimers in the same transaction.
+    static func insert(_ rows: [Row], origin: String, pool: PoolHolder, logger: Logger) async throws -> [Bool] {
+        // The same message twice in one batch: only the first is inserted.
+        var seen: Set<String> = []
+        let unique = rows.filter { seen.insert($0.id).inserted }
+        let ids = unique.map(\.id)
+        let users = unique.map(\.user)
+        let keeps = unique.map(\.keepsReply)
+        let entries = unique.map(\.entry)
+        let notify = unique.contains(where: \.notify)
+        let result = try await pool.client.query(
+            """
+            WITH input AS (
+                SELECT * FROM unnest(\(ids)::text[], \(users)::text[], \(keeps)::boolean[], \(entries)::text[])
+                    WITH ORDINALITY AS t(id, user_hash, keeps_reply, entry, n)
+            ), inserted AS (
+                INSERT INTO heartline_inbox (id, user_hash, origin, keeps_reply, entry, recorded_at)
+                SELECT id, user_hash, \(origin), keeps_reply, entry, now() FROM input ORDER BY n
+                ON CONFLICT (id) DO NOTHING
+                RETURNING id
+            ), wake AS (
+                SELECT pg_notify('\(unescaped: workChannel)', '') WHERE \(notify) AND EXISTS (SELECT 1 FROM inserted)
+            )
+            SELECT id FROM inserted LEFT JOIN wake ON true
+            """,
+            logger: logger
+        )
+        var new: Set<String> = []
+        for try await id in result.decode(String.self) { new.insert(id) }
+        var answered: Set<String> = []
+        return rows.map { row in new.contains(row.id) && answered.insert(row.id).inserted }
+    }
+
+    // MARK: Completing
+
+    static func markDone(_ items: [(id: String, reply: String)], origin: String, pool: PoolHolder, logger: Logger) async throws {
+        let ids = items.map(\.id)
+        let replies = items.map(\.reply)
+        try await pool.client.query(
+            """
+            WITH input AS (
+                SELECT * FROM unnest(\(ids)::text[], \(replies)::text[]) AS t(id, reply)
+            ), done AS (
+                UPDATE heartline_inbox i
+                SET done_at = now(), entry = NULL, lease_owner = NULL, lease_until = NULL,
+                    reply = CASE WHEN i.keeps_reply THEN NULLIF(input.reply, '') END
+                FROM input WHERE i.id = input.id AND i.done_at IS NULL
+                RETURNING i.id, i.origin, i.user_hash
+            ), told AS (
+                SELECT pg_notify('heartline_done_' || origin, id) FROM done WHERE origin <> \(origin)
+            ), wake AS (
+                SELECT pg_notify('\(unescaped: workChannel)', '') WHERE EXISTS (
+                    SELECT 1 FROM heartline_inbox p JOIN done ON p.user_hash = done.user_hash
+                    WHERE p.done_at IS NULL AND p.id NOT IN (SELECT id FROM done)
+                )
+            )
+            SELECT (SELECT count(*) FROM done), (SELECT count(*) FROM told), (SELECT count(*) FROM wake)
+            """,
+            logger: logger
+        )
+    }
+
+    // MARK: Maintenance
+
+    /// Drops dedupe keys and replies past their retention, a bounded number per round.
+    func maintain() async {
+        while !Task.isCancelledOrShuttingDown {
+            do {
+                let keyCutoff = Date().addingTimeInterval(-configuration.dedupeRetention.seconds)
+                let replyCutoff = Date().addingTimeInterval(-configuration.replyRetention.seconds)
+                try await pool.client.query(
+                    """
+                    DELETE FROM heartline_inbox WHERE id IN (
+                        SELECT id FROM heartline_inbox WHERE done_at < \(keyCutoff) LIMIT 10000)
+                    """,
+                    logger: queryLogger
+                )
+                try await pool.client.query(
+                    "UPDATE heartline_inbox SET reply = NULL WHERE done_at < \(replyCutoff) AND reply IS NOT NULL",
+                    logger: queryLogger
+                )
+            } catch {
+                if Task.isCancelledOrShuttingDown { return }
+                logger.warning("inbox retention sweep failed", metadata: ["error": "\(PostgresStore.describe(error))"])
+            }
+            try? await Task.sleep(for: .seconds(600))
+        }
+    }
+
+    /// Runs `body`, retrying through a database outage for up to one lease period.
+    private func retrying(_ what: String, _ body: @Sendable () async throws -> Void) async throws {
+        let clock = ContinuousClock()
+        let deadline = clock.now + configuration.lease
+        var delay = Duration.milliseconds(100)
+        while true {
+            do {
+                return try await body()
+            } catch {
+                guard clock.now + delay < deadline, !Task.isCancelled else {
+                    throw StoreError.unavailable("cannot \(what): \(PostgresStore.describe(error))")
+                }
+                try? await Task.sleep(for: delay)
+                delay = min(delay * 2, .seconds(2))
+            }
+        }
+    }
+
+    static func encoder() -> JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .millisecondsSince1970
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return encoder
+    }
+
+    static func decoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .millisecondsSince1970
+        return decoder
+    }
+}

@@ -1,0 +1,68 @@
+import Foundation
+import PostgresTestSupport
+import Testing
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// Two `heartline serve` processes on one PostgreSQL database share the local channel: every
+/// message is answered exactly once, whichever instance received it and whichever answered it.
+@Suite(.serialized, .timeLimit(.minutes(3))) struct PostgresServeTests {
+    @Test func twoInstancesOnOneDatabaseAnswerEveryMessageExactlyOnce() async throws {
+        guard let server = try PostgresTestServer.shared() else { return }
+        let database = PostgresTestServer.databaseName()
+        let url = try server.createDatabase(database, options: "poll_ms=500")
+        var instances: [(ChildProcess, String)] = []
+        for _ in 0..<2 {
+            let directory = temporaryDirectory()
+            let child = try ChildProcess(
+                Binaries.path("heartline"), ["serve", "--port", "0", "--data-dir", directory],
+                environment: ["HEARTLINE_STORE": url], directory: directory
+            )
+            let banner = try #require(await child.waitForLine { $0.hasPrefix("Heartline is listening on ") }, "no banner; stderr: \(child.errors.suffix(5))")
+            let port = try #require(Int(banner.split(separator: ":").last ?? ""))
+            instances.append((child, "http://127.0.0.1:\(port)"))
+        }
+        defer { for (child, _) in instances { child.signal(SIGKILL) } }
+
+        // Ten users, six messages each, sent concurrently to alternating instances: a user's next
+        // message often arrives at one instance while the other still answers the previous one.
+        let bases = instances.map(\.1)
+        let results = await withTaskGroup(of: (String, Int, String?, Bool?).self) { group in
+            for user in 0..<10 {
+                group.addTask {
+                    var last: (String, Int, String?, Bool?) = ("", 0, nil, nil)
+                    for i in 0..<6 {
+                        let id = "pg-\(user)-\(i)"
+                        let body = #"{"user":"u\#(user)","text":"最近压力很大，睡不好 \#(i)","id":"\#(id)"}"#
+                        let response = try? await postJSON(bases[(user + i) % 2] + "/v1/local/messages", body)
+                        last = (id, response?.0 ?? 0, response?.1["body"] as? String, response?.1["duplicate"] as? Bool)
+                        if last.1 != 200 { return last }
+                    }
+                    return last
+                }
+            }
+            return await group.reduce(into: [(String, Int, String?, Bool?)]()) { $0.append($1) }
+        }
+        for (id, status, body, duplicate) in results {
+            #expect(status == 200, "\(id)")
+            #expect(body?.isEmpty == false && duplicate == false, "\(id)")
+        }
+        // Each answered once; nothing left pending; both instances did some of the work.
+        #expect(try server.psql("SELECT count(*) FROM heartline_inbox WHERE done_at IS NOT NULL AND attempts = 1", database: database) == "60")
+        #expect(try server.psql("SELECT count(*) FROM heartline_inbox WHERE done_at IS NULL OR attempts <> 1", database: database) == "0")
+        #expect(try server.psql("SELECT count(*) FROM heartline_sessions", database: database) == "10")
+
+        // A retry at the other instance gets the stored reply, marked as a duplicate.
+        let (first, original) = try await postJSON(bases[0] + "/v1/local/messages", #"{"user":"u0","text":"again","id":"pg-0-5"}"#)
+        let (second, retried) = try await postJSON(bases[1] + "/v1/local/messages", #"{"user":"u0","text":"again","id":"pg-0-5"}"#)
+        #expect(first == 200 && second == 200)
+        #expect(retried["duplicate"] as? Bool == true && retried["body"] as? String == original["body"] as? String)
+
+        for (child, _) in instances {
+            child.signal(SIGTERM)
+            #expect(await child.waitForExit() == 0)
+            #expect(!child.errors.joined().contains("睡不好"))
+        }
+    }
+}
