@@ -46,12 +46,12 @@ import Testing
                 #expect(await eventually { answered.withLock { $0.count } == 20 })
 
                 try server.stopServer()
-                #expect(await eventually(timeout: .seconds(60)) { health.withLock { $0.last } == false })
+                #expect(await eventually { health.withLock { $0.last } == false })
                 // While the database is down nothing is acknowledged.
                 #expect(await record(1000) == false)
 
                 try server.startServer()
-                #expect(await eventually(timeout: .seconds(60)) { health.withLock { $0.last } == true })
+                #expect(await eventually(timeout: .seconds(30)) { health.withLock { $0.last } == true })
                 // A platform retries until acknowledged.
                 for i in 20..<40 {
                     var ok = false

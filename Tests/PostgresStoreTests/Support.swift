@@ -29,29 +29,20 @@ func freshDatabase(
     return (name, configuration)
 }
 
-/// Runs `stores` (pool, listener, leases) while `body` runs, then stops them. The stores run in
-/// tasks of their own so that a store that fails to stop is reported instead of hanging the suite.
+/// Runs `store` (pool, listener, leases) while `body` runs, then stops it.
 func running<T: Sendable>(_ stores: [PostgresStore], _ body: () async throws -> T) async throws -> T {
-    let finished = Locked(0)
-    let tasks = stores.map { store in
-        Task {
-            try? await store.run()
-            finished.withLock { $0 += 1 }
+    try await withThrowingTaskGroup(of: Void.self) { group in
+        for store in stores {
+            group.addTask { try await store.run() }
         }
-    }
-    func stop() async {
-        for task in tasks { task.cancel() }
-        if await !eventually(timeout: .seconds(15), { finished.withLock { $0 } == tasks.count }) {
-            print("warning: a PostgresStore did not stop within 15 s of cancellation")
+        do {
+            let value = try await body()
+            group.cancelAll()
+            return value
+        } catch {
+            group.cancelAll()
+            throw error
         }
-    }
-    do {
-        let value = try await body()
-        await stop()
-        return value
-    } catch {
-        await stop()
-        throw error
     }
 }
 

@@ -128,8 +128,14 @@ public final class PostgresTestServer: Sendable {
         Self.children.withLock { $0.append(process) }
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
-            if (try? run("pg_isready", ["-q", "-h", "127.0.0.1", "-p", "\(port)", "-U", user, "-d", "postgres"])) != nil { return }
             guard process.isRunning else { break }
+            // Ready, and it is this cluster that answers (its postmaster is still running: one that
+            // could not bind the port would have exited).
+            if (try? run("pg_isready", ["-q", "-h", "127.0.0.1", "-p", "\(port)", "-U", user, "-d", "postgres"])) != nil {
+                Thread.sleep(forTimeInterval: 0.2)
+                if process.isRunning { return }
+                break
+            }
             Thread.sleep(forTimeInterval: 0.05)
         }
         throw Failure.command("postgres", process.isRunning ? -1 : process.terminationStatus, "did not accept connections; see \(logPath)")
@@ -223,19 +229,26 @@ public final class PostgresTestServer: Sendable {
         return nil
     }
 
-    /// A loopback port nobody listens on right now.
+    /// A loopback port nobody listens on right now, and never one this test process handed out
+    /// before: a cluster stopped for a restart test must get its own port back, not find another
+    /// test's cluster on it (pg_isready would then succeed against the wrong server).
     static func freePort() -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        return Int(UInt16(bigEndian: address.sin_port))
+        while true {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            defer { close(fd) }
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            address.sin_port = 0
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
+            _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+            let port = Int(UInt16(bigEndian: address.sin_port))
+            if handedOut.withLock({ $0.insert(port).inserted }) { return port }
+        }
     }
+
+    private static let handedOut = Mutex<Set<Int>>([])
 
     private static let exitHandler = Mutex(false)
 
