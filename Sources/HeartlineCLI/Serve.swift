@@ -74,7 +74,7 @@ struct Serve: AsyncParsableCommand {
         lines.append("  model: \(settings.model.name.isEmpty ? "embedded retrieval model (starter corpus)" : settings.model.name) · data: \(settings.dataDirectory)")
         if settings.localChannelEnabled {
             lines.append("  talk to it:")
-            lines.append("    curl -s \(base)/v1/local/messages -H 'Content-Type: application/json' -d '{\"user\":\"alice\",\"text\":\"最近总是失眠怎么办\"}'")
+            lines.append("    curl -s \(base)/v1/local/messages -H 'Content-Type: application/json' -d '{\"user\":\"alice\",\"text\":\"最近总是失眠，晚上翻来覆去睡不着怎么办\"}'")
         }
         if let simulator {
             lines.append("  chat as a Telegram or WeChat user (webhook simulator, fake platforms, no network): \(simulator)/simulator/")
