@@ -36,7 +36,7 @@ load() { # SECONDS CONNS URL...
     local i=0 outs=()
     for url in "$@"; do
         i=$((i + 1))
-        wrk -t1 -c"$c" -d"${seconds}s" --latency -s bench/postgres/local-channel.lua "$url" -- "r$RANDOM$i" > "$work/wrk.$i" 2>&1 &
+        wrk -t1 -c"$c" -d"${seconds}s" --latency -s bench/local-channel.lua "$url" -- "r$RANDOM$i" > "$work/wrk.$i" 2>&1 &
         outs+=($!)
     done
     for p in "${outs[@]}"; do wait "$p"; done
