@@ -8,11 +8,14 @@ public struct Detection: Sendable, Equatable {
     public var reasons: [String]
     /// Input-policy verdicts found alongside (`abuse`, `spam`).
     public var policy: [String]
+    /// The risk concepts seen (what the safety responder composes its reply from).
+    public var concepts: Set<RiskConcept>
 
-    public init(tier: SafetyTier, reasons: [String] = [], policy: [String] = []) {
+    public init(tier: SafetyTier, reasons: [String] = [], policy: [String] = [], concepts: Set<RiskConcept> = []) {
         self.tier = tier
         self.reasons = reasons
         self.policy = policy
+        self.concepts = concepts
     }
 
     public static let none = Detection(tier: .none)
