@@ -161,7 +161,12 @@ def check_safety(path, markdown):
 
 def check_answers(path, intents_path, markdown):
     taxonomy = {}
-    with open(intents_path, encoding="utf-8") as fh:
+    try:
+        fh = open(intents_path, encoding="utf-8")
+    except OSError:
+        fail(f"intent taxonomy {intents_path} not found; pass --intents FILE")
+        return set()
+    with fh:
         for line in fh:
             parts = line.rstrip("\n").split("\t")
             if not parts[0] or parts[0] == "intent_id" or parts[0].startswith("#"):
