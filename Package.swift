@@ -82,7 +82,7 @@ let package = Package(
         // Telegram Bot API: update decoding and filtering, formatter, Bot API client, long polling.
         .target(
             name: "TelegramAdapter",
-            dependencies: ["ChatCore", .logging, .httpClient, .nioCore, .nioHTTP1],
+            dependencies: ["ChatCore", .crypto, .logging, .httpClient, .nioCore, .nioHTTP1],
             path: "adapters/telegram/Sources/TelegramAdapter",
             swiftSettings: swiftSettings
         ),

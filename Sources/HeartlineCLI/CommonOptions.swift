@@ -45,8 +45,6 @@ struct CommonOptions: ParsableArguments {
 
 /// Sets up logging once: to standard error, at the configured level.
 enum LoggingSetup {
-    private static let once: Void = ()
-
     static func bootstrap(level: String) -> Logger {
         let parsed = Logger.Level(rawValue: level) ?? .info
         LoggingSystem.bootstrap { label in

@@ -32,11 +32,3 @@ struct DatasetFormatOptions: ParsableArguments {
         }
     }
 }
-
-extension Dictionary where Key: CustomStringConvertible, Value == Int {
-    /// `reason: count` lines, largest first.
-    func sortedLines(indent: String = "  ") -> [String] {
-        sorted { $0.value != $1.value ? $0.value > $1.value : $0.key.description < $1.key.description }
-            .map { "\(indent)\($0.key.description): \($0.value)" }
-    }
-}

@@ -1,3 +1,4 @@
+import Crypto
 import ChatCore
 import Foundation
 import HTTPTypes
@@ -90,20 +91,10 @@ struct LocalChannelRoutes {
     }
 }
 
-/// Comparison whose time does not depend on where the inputs differ.
+/// Comparison of secrets whose time does not depend on where the inputs differ: swift-crypto's
+/// digest equality is constant-time, and comparing digests also hides the secret's length.
 public enum ConstantTime {
     public static func equals(_ a: String, _ b: String) -> Bool {
-        equals(Array(a.utf8), Array(b.utf8))
-    }
-
-    public static func equals(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        var difference = UInt8(truncatingIfNeeded: a.count ^ b.count)
-        let n = max(a.count, b.count)
-        for i in 0..<n {
-            let x = i < a.count ? a[i] : 0
-            let y = i < b.count ? b[i] : 0
-            difference |= x ^ y
-        }
-        return difference == 0 && a.count == b.count
+        SHA256.hash(data: Array(a.utf8)) == SHA256.hash(data: Array(b.utf8))
     }
 }

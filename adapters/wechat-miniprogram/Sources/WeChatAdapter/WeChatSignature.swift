@@ -23,17 +23,11 @@ public enum WeChatSignature {
     }
 }
 
-/// Comparison of secrets whose duration does not depend on where the inputs differ.
+/// Comparison of secrets whose duration does not depend on where the inputs differ (swift-crypto's
+/// digest equality is constant-time; hashing first also hides the lengths).
 public enum ConstantTimeBytes {
     public static func equals(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        var difference: UInt8 = a.count == b.count ? 0 : 1
-        let n = max(a.count, b.count)
-        for i in 0..<n {
-            let x = i < a.count ? a[i] : 0
-            let y = i < b.count ? b[i] : 0
-            difference |= x ^ y
-        }
-        return difference == 0
+        SHA256.hash(data: a) == SHA256.hash(data: b)
     }
 }
 

@@ -19,8 +19,6 @@ public struct SimulatorServer: Sendable {
         self.platform = engine.platform
     }
 
-    public static let uiPath = "/simulator/"
-
     public func router() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         platform.addRoutes(to: router)

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// A bot token (`123456:ABC-DEF…`, B.1). It is a password that also appears in every Bot API URL
@@ -52,14 +53,9 @@ public struct TelegramWebhookSecret: Sendable, Equatable, CustomStringConvertibl
         return Self.constantTimeEquals(Array(presented.utf8), bytes)
     }
 
+    /// swift-crypto's digest equality is constant-time; hashing first also hides the lengths.
     static func constantTimeEquals(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        var difference = UInt8(truncatingIfNeeded: a.count ^ b.count) | UInt8(truncatingIfNeeded: (a.count ^ b.count) >> 8)
-        for i in 0..<max(a.count, b.count) {
-            let x = i < a.count ? a[i] : 0
-            let y = i < b.count ? b[i] : 0
-            difference |= x ^ y
-        }
-        return difference == 0 && a.count == b.count
+        SHA256.hash(data: a) == SHA256.hash(data: b)
     }
 
     public var description: String { "<webhook secret>" }
