@@ -62,4 +62,14 @@ import WeChatTestSupport
             #expect(h.fake.calls(.login) == callsBefore)  // WeChat was not asked
         }
     }
+
+    /// The page's budget before login tells the real one is the server's default `askTimeout`, so
+    /// a first request never gives up while the server is still within its budget.
+    @Test func thePagesDefaultBudgetIsTheServersDefault() throws {
+        let config = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("adapters/wechat-miniprogram/miniprogram/config.js")
+        let text = try String(contentsOf: config, encoding: .utf8)
+        let budget = HeartlineSettings.WeChat().askTimeout.components.seconds * 1000
+        #expect(text.contains("defaultBudgetMs: \(budget)"))
+    }
 }
