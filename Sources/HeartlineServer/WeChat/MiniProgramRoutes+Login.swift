@@ -1,5 +1,6 @@
 import ChatCore
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import WeChatAdapter

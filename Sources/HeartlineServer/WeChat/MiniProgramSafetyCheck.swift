@@ -25,7 +25,7 @@ struct MiniProgramSafetyCheck: Sendable {
     func tier(of question: String, user: UserHash) async -> SafetyTier? {
         guard let detector else { return nil }
         // A session that cannot be read only loses the context; the question itself is still judged.
-        let session = (try? await sessions.load(user)) ?? nil
+        let session: Session? = (try? await sessions.load(user)).flatMap { $0 }
         let recent = session.map { Array($0.turns.suffix(contextTurns).map(\.question)) } ?? []
         return try? detector.detect(question, recent: recent).tier
     }

@@ -1,6 +1,6 @@
 // The conversation across launches, in local storage on the phone (wx.setStorageSync). Only
 // what the page shows is kept, at most MAX messages; "delete my data" clears it. A question that
-// was still waiting when the page closed is kept as such and resumed on the next show.
+// was still on its way when the page closed is kept as such and resumed on the next show.
 const STORAGE_KEY = 'heartline.history.v1'
 const MAX = 100
 const KEPT = ['id', 'question', 'status', 'answer', 'tier', 'disclaimer', 'resourceLine', 'resources', 'error', 'errorCode']
@@ -13,12 +13,8 @@ function load(wx) {
     return []
   }
   if (!Array.isArray(saved)) return []
-  return saved.filter((m) => m && typeof m.id === 'string' && typeof m.question === 'string').map((m) => {
-    const message = pick(m)
-    // Anything that was in flight is resumed, not shown as waiting forever.
-    if (message.status === 'waiting') message.status = 'pending'
-    return message
-  })
+  // Questions that were in flight keep their state; the page resumes them in onShow.
+  return saved.filter((m) => m && typeof m.id === 'string' && typeof m.question === 'string').map(pick)
 }
 
 function save(wx, messages) {
