@@ -8,27 +8,34 @@ import Synchronization
 final class MiniProgramCheckedQuestions: Sendable {
     private let lifetime: TimeInterval
     private let capacity: Int
-    private let entries = Mutex<[String: Date]>([:])
+    private struct Entry {
+        var at: Date
+        /// The check said `review`: the answer gets the support resources.
+        var care: Bool
+    }
+
+    private let entries = Mutex<[String: Entry]>([:])
 
     init(lifetime: Duration = .seconds(600), capacity: Int = 100_000) {
         self.lifetime = lifetime.seconds
         self.capacity = max(1, capacity)
     }
 
-    func contains(_ id: String, now: Date) -> Bool {
+    /// Nil when not checked here (recently); otherwise whether the check asked for care.
+    func lookup(_ id: String, now: Date) -> Bool? {
         entries.withLock { all in
-            guard let at = all[id] else { return false }
-            return now.timeIntervalSince(at) < lifetime
+            guard let entry = all[id], now.timeIntervalSince(entry.at) < lifetime else { return nil }
+            return entry.care
         }
     }
 
-    func insert(_ id: String, now: Date) {
+    func insert(_ id: String, care: Bool, now: Date) {
         entries.withLock { all in
             if all.count >= capacity {
-                all = all.filter { now.timeIntervalSince($0.value) < lifetime }
+                all = all.filter { now.timeIntervalSince($0.value.at) < lifetime }
                 if all.count >= capacity { all.removeAll(keepingCapacity: true) }
             }
-            all[id] = now
+            all[id] = Entry(at: now, care: care)
         }
     }
 }

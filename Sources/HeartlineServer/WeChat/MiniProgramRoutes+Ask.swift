@@ -36,11 +36,16 @@ extension MiniProgramRoutes {
         // A follow-up for a question already recorded was checked when it was first asked: asking
         // WeChat again would only spend quota and could turn a ready answer into a refusal.
         let inboxID = intake.hasher.inboxID(for: message)
-        if await !isKnown(inboxID) {
+        // The text is part of the "checked" mark: a different question under the same key (after
+        // a busy store refused the first) is checked on its own.
+        let checkedID = intake.hasher.hashIdentifier(inboxID + "\u{0}" + question)
+        if let earlier = checked.lookup(checkedID, now: now()) {
+            care = earlier
+        } else if await !isAnswered(inboxID) {
             switch await checkQuestion(question, language: language, openID: session.openID, user: user) {
             case .proceed(let withCare):
                 care = withCare
-                checked.insert(inboxID, now: now())
+                checked.insert(checkedID, care: withCare, now: now())
             case .reply(let reply):
                 return respond(reply, language: language, hotline: hotline)
             }
@@ -107,10 +112,9 @@ extension MiniProgramRoutes {
         }
     }
 
-    /// Whether this question was checked and let through before: still in progress here, or
-    /// answered (the inbox keeps the answer).
-    func isKnown(_ inboxID: String) async -> Bool {
-        if checked.contains(inboxID, now: now()) { return true }
+    /// Whether the inbox has answered this message (then its text was checked when first asked,
+    /// and only the stored answer is returned).
+    func isAnswered(_ inboxID: String) async -> Bool {
         // `.some(_)`: answered; `.none`: unknown or still in progress.
         guard case .some = try? await intake.inbox.reply(for: inboxID) else { return false }
         return true
