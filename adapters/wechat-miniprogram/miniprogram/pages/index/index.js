@@ -59,8 +59,11 @@ Page({
     if (id) this.setData({ input: '' })
   },
 
+  // Refused while the question is on its way or before the server's Retry-After has passed.
   retry(event) {
-    this.conversation.retry(event.currentTarget.dataset.id)
+    if (!this.conversation.retry(event.currentTarget.dataset.id)) {
+      wx.showToast({ title: '请稍等一会儿再重新发送', icon: 'none' })
+    }
   },
 
   call(event) {
