@@ -29,8 +29,10 @@ import WeChatTestSupport
             // The platform was never asked about the question, and the model never saw it.
             #expect(!h.fake.checkedContents.contains(question))
             #expect(h.model.callCount == 0)
-            // An ordinary question the platform rates risky is still refused (caution added).
-            let refused = try #require(try await T.ask(client, token: token, ["question": "RISKY 普通的问题"]).1)
+            // An ordinary question the platform rates risky is still refused (caution added). Another
+            // user: after a crisis message, the same user's next questions are read in its context.
+            let (_, other) = try await T.login(client, code: "c-hank")
+            let refused = try #require(try await T.ask(client, token: other, ["question": "RISKY 普通的问题"]).1)
             #expect(refused.source == "blocked" && refused.tier == "none")
         }
     }
