@@ -16,12 +16,19 @@ import WeChatTestSupport
     struct Answer: Decodable {
         var answer: String
         var tier: String
+        struct Resource: Decodable, Equatable {
+            var name: String
+            var number: String
+        }
         var disclaimer: String?
-        var resources: String?
+        var resourceLine: String?
+        var resources: [Resource]?
         var hotline: String
         var source: String
         var duplicate: Bool
         var pending: Bool
+        var budgetMs: Int
+        var retryAfterMs: Int?
     }
 
     struct Failure: Decodable {
@@ -39,9 +46,10 @@ import WeChatTestSupport
         try await client.execute(uri: "/wechat/miniprogram/login", method: .post, headers: [.contentType: "application/json"], body: json(["code": code])) { response in
             let status = Int(response.status.code)
             if status == 200 {
-                struct Login: Decodable { var token: String; var expiresIn: Int }
+                struct Login: Decodable { var token: String; var expiresIn: Int; var budgetMs: Int }
                 let login = try JSONDecoder().decode(Login.self, from: Data(response.body.readableBytesView))
                 #expect(login.expiresIn == 24 * 3600)
+                #expect(login.budgetMs >= 100)
                 #expect(!String(buffer: response.body).contains("SESSIONKEY"))
                 #expect(!String(buffer: response.body).contains("oFake_"))
                 return (status, login.token)
@@ -50,10 +58,10 @@ import WeChatTestSupport
         }
     }
 
-    static func ask(_ client: any TestClientProtocol, token: String?, _ body: [String: String]) async throws -> (Int, Answer?, String?, String?) {
+    static func ask(_ client: any TestClientProtocol, token: String?, _ body: [String: String], path: String = "/ask") async throws -> (Int, Answer?, String?, String?) {
         var headers: HTTPFields = [.contentType: "application/json"]
         if let token { headers[.authorization] = "Bearer " + token }
-        return try await client.execute(uri: "/wechat/miniprogram/ask", method: .post, headers: headers, body: json(body)) { response in
+        return try await client.execute(uri: "/wechat/miniprogram" + path, method: .post, headers: headers, body: json(body)) { response in
             let data = Data(response.body.readableBytesView)
             if response.status == .ok { return (200, try JSONDecoder().decode(Answer.self, from: data), nil, nil) }
             return (Int(response.status.code), nil, try? JSONDecoder().decode(Failure.self, from: data).error.code, response.headers[.retryAfter])
@@ -72,6 +80,7 @@ import WeChatTestSupport
             #expect(answer.disclaimer == ReplyCatalog.text(.disclaimer, .zh))
             #expect(answer.hotline == HotlineDirectory.shortLine(for: .zh))
             #expect(!answer.pending && !answer.duplicate)
+            #expect(answer.resources == nil && answer.budgetMs == 15_000)
             let (_, second, _, _) = try await Self.ask(client, token: token, ["question": "How can I sleep better at night?"])
             #expect(second?.disclaimer == nil)
             #expect(second?.hotline == HotlineDirectory.shortLine(for: .en))
@@ -152,6 +161,7 @@ import WeChatTestSupport
             let first = try #require(try await Self.ask(client, token: token, ["question": "等一等", "idempotencyKey": "slow-1"]).1)
             #expect(first.pending)
             #expect(first.answer == ReplyCatalog.text(.fallback, .zh))
+            #expect(first.retryAfterMs.map { $0 > 0 } == true)
             h.model.release()
             try await H.eventually("the model answer") { h.model.callCount == 1 && h.model.waitingCount == 0 }
             var later: Answer?
@@ -173,12 +183,14 @@ import WeChatTestSupport
             let refused = try #require(try await Self.ask(client, token: token, ["question": "RISKY 问题"]).1)
             #expect(refused.answer.hasPrefix("抱歉，这个问题我没办法回答"))
             #expect(refused.source == "blocked")
-            #expect(refused.resources == HotlineDirectory.shortLine(for: .zh))
+            #expect(refused.resourceLine == HotlineDirectory.shortLine(for: .zh))
+            #expect(refused.resources?.contains(.init(name: "全国心理援助热线", number: "12356")) == true)
+            #expect(refused.budgetMs == 15_000 + 2 * 2_000)
             #expect(h.model.callCount == 0)
             // review: answered, with care
             let careful = try #require(try await Self.ask(client, token: token, ["question": "REVIEW 我最近很低落"]).1)
             #expect(careful.answer == "回答：REVIEW 我最近很低落")
-            #expect(careful.resources == HotlineDirectory.shortLine(for: .zh))
+            #expect(careful.resourceLine == HotlineDirectory.shortLine(for: .zh))
             // moderation outage: fail safe, model not called
             h.fake.script(.secCheck, .errcode(-1))
             let outage = try #require(try await Self.ask(client, token: token, ["question": "今天怎么样"]).1)

@@ -22,10 +22,13 @@ struct WeChatServerHarness: Sendable {
     let model: WeChatTestModel
     let clock: TestClock
     let builder: WeChatPushBuilder
+    /// The pipeline's safety layer: pass-through by default, the real one for safety tests.
+    let safety: any SafetyFilter
 
-    init(fake: FakeWeChatAPI = FakeWeChatAPI(), model: WeChatTestModel = WeChatTestModel()) throws {
+    init(fake: FakeWeChatAPI = FakeWeChatAPI(), model: WeChatTestModel = WeChatTestModel(), safety: any SafetyFilter = BasicSafetyFilter()) throws {
         self.fake = fake
         self.model = model
+        self.safety = safety
         self.clock = TestClock()
         self.builder = WeChatPushBuilder(token: Self.token, cipher: try WeChatCipher(encodingAESKey: Self.encodingAESKey, appID: fake.appID))
     }
@@ -38,44 +41,67 @@ struct WeChatServerHarness: Sendable {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("heartline-wechat-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
         try await fake.run { base in
-            var settings = HeartlineSettings()
-            settings.http.port = 0
-            settings.dataDirectory = directory
-            settings.workers = 8
-            settings.wechat.appID = fake.appID
-            settings.wechat.appSecret = fake.secret
-            settings.wechat.token = Self.token
-            settings.wechat.encodingAESKey = Self.encodingAESKey
-            settings.wechat.apiBaseURL = base
-            settings.wechat.apiTimeout = .seconds(2)
-            configure(&settings)
-
-            var logger = Logger(label: "heartline-test")
-            logger.logLevel = ProcessInfo.processInfo.environment["HEARTLINE_TEST_LOG"].flatMap { Logger.Level(rawValue: $0) } ?? .critical
-            let hasher = HMACUserKeyHasher(key: Array(repeating: 7, count: 32))
-            guard var wechat = try WeChatServices.live(settings: settings.wechat, httpClient: .shared, logger: logger) else {
-                throw CancellationError()
-            }
-            // Real backoff would make the retry tests slow; keep the policy, shorten the waits.
-            var options = wechat.customerService.options
-            options.initialBackoff = .milliseconds(5)
-            options.maxBackoff = .milliseconds(20)
-            wechat.customerService = CustomerServiceClient(api: wechat.api, options: options, logger: logger)
-            wechat.messenger = WeChatMessenger(client: wechat.customerService, typingEnabled: settings.wechat.typing, logger: logger)
-            let clock = self.clock
-            let dependencies = HeartlineDependencies(
-                hasher: hasher,
-                sessions: try FileSessionStore(dataDirectory: directory, logger: logger),
-                inbox: try FileInbox(dataDirectory: directory, hasher: hasher, logger: logger),
-                model: model,
-                safety: BasicSafetyFilter(),
-                messengers: [.wechat: wechat.messenger],
-                wechat: wechat,
-                now: { clock.now() }
-            )
-            let app = buildApplication(settings: settings, dependencies: dependencies, logger: logger)
+            let app = try application(base: base, directory: directory, configure: configure)
             try await app.test(.live) { client in try await body(client) }
         }
+    }
+
+    /// Two instances of the application (separate data directories, the same hash key and
+    /// settings) behind no load balancer: what one issued the other must accept.
+    func runTwo(
+        configure: @Sendable (inout HeartlineSettings) -> Void = { _ in },
+        _ body: @Sendable (any TestClientProtocol, any TestClientProtocol) async throws -> Void
+    ) async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("heartline-wechat-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try await fake.run { base in
+            let a = try application(base: base, directory: root + "/a", configure: configure)
+            let b = try application(base: base, directory: root + "/b", configure: configure)
+            try await a.test(.live) { clientA in
+                try await b.test(.live) { clientB in try await body(clientA, clientB) }
+            }
+        }
+    }
+
+    private func application(
+        base: String, directory: String, configure: @Sendable (inout HeartlineSettings) -> Void
+    ) throws -> some ApplicationProtocol {
+        var settings = HeartlineSettings()
+        settings.http.port = 0
+        settings.dataDirectory = directory
+        settings.workers = 8
+        settings.wechat.appID = fake.appID
+        settings.wechat.appSecret = fake.secret
+        settings.wechat.token = Self.token
+        settings.wechat.encodingAESKey = Self.encodingAESKey
+        settings.wechat.apiBaseURL = base
+        settings.wechat.apiTimeout = .seconds(2)
+        configure(&settings)
+
+        var logger = Logger(label: "heartline-test")
+        logger.logLevel = ProcessInfo.processInfo.environment["HEARTLINE_TEST_LOG"].flatMap { Logger.Level(rawValue: $0) } ?? .critical
+        let hasher = HMACUserKeyHasher(key: Array(repeating: 7, count: 32))
+        guard var wechat = try WeChatServices.live(settings: settings.wechat, httpClient: .shared, logger: logger) else {
+            throw CancellationError()
+        }
+        // Real backoff would make the retry tests slow; keep the policy, shorten the waits.
+        var options = wechat.customerService.options
+        options.initialBackoff = .milliseconds(5)
+        options.maxBackoff = .milliseconds(20)
+        wechat.customerService = CustomerServiceClient(api: wechat.api, options: options, logger: logger)
+        wechat.messenger = WeChatMessenger(client: wechat.customerService, typingEnabled: settings.wechat.typing, logger: logger)
+        let clock = self.clock
+        let dependencies = HeartlineDependencies(
+            hasher: hasher,
+            sessions: try FileSessionStore(dataDirectory: directory, logger: logger),
+            inbox: try FileInbox(dataDirectory: directory, hasher: hasher, logger: logger),
+            model: model,
+            safety: safety,
+            messengers: [.wechat: wechat.messenger],
+            wechat: wechat,
+            now: { clock.now() }
+        )
+        return buildApplication(settings: settings, dependencies: dependencies, logger: logger)
     }
 
     // MARK: Pushes

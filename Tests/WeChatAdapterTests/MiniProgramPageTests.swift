@@ -41,16 +41,25 @@ import Testing
         #expect(stack.isEmpty)
         #expect(wxml.contains("{{hotline}}"))
         #expect(wxml.contains("item.disclaimer"))
+        // A failed retry shows its error and button before any older answer.
+        let error = try #require(wxml.range(of: "item.status === 'error'"))
+        let answer = try #require(wxml.range(of: "wx:elif=\"{{item.answer}}\""))
+        #expect(error.lowerBound < answer.lowerBound)
+        #expect(wxml.contains("session-from="))
+        #expect(wxml.contains("bindtap=\"call\"") && wxml.contains("bindtap=\"copy\"") && wxml.contains("bindtap=\"deleteData\""))
     }
 
     @Test func usesTheServersPathsAndKnowsItsErrorCodes() throws {
-        let api = try text("utils/api.js")
+        let session = try text("utils/session.js")
+        let ask = try text("utils/ask.js")
+        let messages = try text("utils/messages.js")
         #expect(try text("config.js").contains("apiPrefix: '/wechat/miniprogram'"))
-        #expect(api.contains("post('/login'") && api.contains("post('/ask'"))
-        #expect(api.contains("Authorization: 'Bearer '"))
+        #expect(session.contains("post('/login'") && ask.contains("'/ask'") && ask.contains("'/forget'"))
+        #expect(ask.contains("Authorization: 'Bearer '"))
         for code in ["invalid_code", "login_rate_limited", "login_blocked", "wechat_unavailable", "wechat_error", "invalid_session",
-                     "rate_limited", "busy", "store_unavailable", "invalid_field", "already_answered", "network"] {
-            #expect(api.contains("\(code):"), "no message for \(code)")
+                     "rate_limited", "busy", "store_unavailable", "invalid_field", "already_answered", "forget_failed", "network",
+                     "offline", "timeout", "interrupted", "pending_timeout"] {
+            #expect(messages.contains("\(code):"), "no message for \(code)")
         }
     }
 

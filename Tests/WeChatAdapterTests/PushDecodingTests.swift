@@ -51,6 +51,9 @@ import Testing
         let json = try #require(try inbound("event-tempsession.json"))
         #expect(json.kind == .greeting)
         #expect(json.platformMessageID == "wx1234567890abcdef:ev:oHeartlineTestUser_0003:1760000004")
+        #expect(json.routing[WeChatMessageMapper.sessionFromKey] == "heartline-page")
+        #expect(WeChatMessageMapper.sessionSource("<script>") == nil)
+        #expect(WeChatMessageMapper.sessionSource(String(repeating: "a", count: 65)) == nil)
         #expect(try inbound("event-tempsession.xml")?.kind == .greeting)
     }
 

@@ -41,17 +41,27 @@ extension HeartlineSettings {
         public var askTimeout: Duration = .seconds(15)
         /// Lifetime of a mini-program session token.
         public var sessionTTL: Duration = .seconds(24 * 3600)
-        /// Key for signing session tokens; nil: random per process (users log in again after a restart).
+        /// Key for signing and sealing session tokens, the same on every instance; nil: derived from
+        /// the user-key hash key (`hashKey` or the store's key), which instances already share.
         public var sessionSecret: String?
-        public var maxSessions = 100_000
-        /// Questions per user per minute on the Q&A API.
+        /// Questions per user per minute on the Q&A API (per instance).
         public var askPerMinute = 10
+        /// Logins per user per minute (per instance), after WeChat named the user.
+        public var loginPerMinute = 5
+        /// Logins per minute for the whole instance, before WeChat is asked (protects the
+        /// `jscode2session` quota from a flood of made-up codes).
+        public var loginPerMinuteTotal = 600
         /// Check questions and answers of the Q&A API with `msg_sec_check`.
         public var contentCheck = false
 
         public init() {}
 
         public var isEnabled: Bool { enabled ?? (appID != nil) }
+
+        /// The longest an `ask` request can take on the server: the answer budget plus one
+        /// content check of the question and one of the answer. The page sets its request
+        /// timeout from this (it gets it at login and with every answer).
+        public var askBudget: Duration { askTimeout + (contentCheck ? apiTimeout * 2 : .zero) }
 
         public var effectiveMode: WeChatSecurityMode { mode ?? (encodingAESKey != nil ? .safe : .plaintext) }
     }

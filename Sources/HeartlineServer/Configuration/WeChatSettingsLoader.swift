@@ -66,8 +66,9 @@ enum WeChatSettingsLoader {
         w.askTimeout = int("wechat.askTimeoutMs", 100...120_000).map { .milliseconds($0) } ?? w.askTimeout
         w.sessionTTL = int("wechat.sessionTtlMinutes", 1...(60 * 24 * 30)).map { .seconds($0 * 60) } ?? w.sessionTTL
         w.sessionSecret = raw("wechat.sessionSecret", secret: true)
-        w.maxSessions = int("wechat.maxSessions", 100...10_000_000) ?? w.maxSessions
         w.askPerMinute = int("wechat.askPerMinute", 1...10_000) ?? w.askPerMinute
+        w.loginPerMinute = int("wechat.loginPerMinute", 1...10_000) ?? w.loginPerMinute
+        w.loginPerMinuteTotal = int("wechat.loginPerMinuteTotal", 1...1_000_000) ?? w.loginPerMinuteTotal
         w.contentCheck = bool("wechat.contentCheck") ?? w.contentCheck
 
         guard w.isEnabled else { return problems }

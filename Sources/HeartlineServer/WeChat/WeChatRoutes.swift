@@ -19,14 +19,20 @@ enum WeChatRoutes {
             services: services, intake: intake, path: w.pushPath, maxBodyBytes: w.maxBodyBytes,
             logger: logger.with(label: "heartline.wechat.push"), now: dependencies.now
         ).add(to: router)
+        let secret = w.sessionSecret ?? MiniProgramTokens.derivedSecret(from: intake.hasher)
         MiniProgramRoutes(
             services: services,
             intake: intake,
-            sessions: MiniProgramSessions(secret: w.sessionSecret, ttl: w.sessionTTL, capacity: w.maxSessions, now: dependencies.now),
+            tokens: MiniProgramTokens(secret: secret, ttl: w.sessionTTL, now: dependencies.now),
             limiter: MiniProgramRateLimiter(perMinute: w.askPerMinute),
+            loginLimiter: MiniProgramRateLimiter(perMinute: w.loginPerMinute),
+            loginTotalLimiter: MiniProgramRateLimiter(perMinute: w.loginPerMinuteTotal),
+            safety: .bundled(sessions: dependencies.sessions, contextTurns: settings.pipeline.safetyContextTurns),
             moderation: MiniProgramModeration(checker: services.contentCheck, logger: logger.with(label: "heartline.wechat.moderation")),
+            checked: MiniProgramCheckedQuestions(),
             prefix: w.miniProgramPath,
             askTimeout: w.askTimeout,
+            askBudget: w.askBudget,
             maxQuestionCharacters: settings.pipeline.maxInputCharacters,
             logger: logger.with(label: "heartline.wechat.miniprogram"),
             now: dependencies.now

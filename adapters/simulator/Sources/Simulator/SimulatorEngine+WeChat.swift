@@ -115,7 +115,7 @@ extension SimulatorEngine {
                 exchange.notes.append("answered as a duplicate (same idempotency key): not answered twice")
             } else if let text = object["answer"] as? String {
                 var parts = [text]
-                if let resources = object["resources"] as? String, !resources.isEmpty { parts.append(resources) }
+                if let resources = object["resourceLine"] as? String, !resources.isEmpty { parts.append(resources) }
                 if let disclaimer = object["disclaimer"] as? String, !disclaimer.isEmpty { parts.append(disclaimer) }
                 exchange.replies.append(parts.joined(separator: "\n\n"))
                 exchange.tier = object["tier"] as? String

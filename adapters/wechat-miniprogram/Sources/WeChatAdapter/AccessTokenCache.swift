@@ -24,7 +24,10 @@ public actor AccessTokenCache {
     private let now: @Sendable () -> ContinuousClock.Instant
     private var current: Current?
     private var rejected: String?
-    private var lastForcedRefresh: ContinuousClock.Instant?
+    /// When `force_refresh` was used in the last 24 hours (WeChat allows 20 a day, 30 s apart).
+    private var forcedRefreshes: [ContinuousClock.Instant] = []
+    /// `force_refresh` calls allowed in any 24 hours.
+    public static let forcedRefreshesPerDay = 20
     private var refreshing = false
     private var waiters: [CheckedContinuation<Result<String, WeChatAPIError>, Never>] = []
     /// How many refreshes ran (for tests and metrics).
@@ -68,8 +71,8 @@ public actor AccessTokenCache {
         refreshCount += 1
         do {
             var fetched = try await source.fetchToken(forceRefresh: false)
-            if fetched.token == rejected, mayForce {
-                lastForcedRefresh = now()
+            if fetched.token == rejected, mayForce() {
+                forcedRefreshes.append(now())
                 fetched = try await source.fetchToken(forceRefresh: true)
             }
             let lifetime = Duration.seconds(max(fetched.expiresIn, 1))
@@ -83,11 +86,18 @@ public actor AccessTokenCache {
         }
     }
 
-    /// `force_refresh` is limited to 20 a day, 30 s apart.
-    private var mayForce: Bool {
-        guard let lastForcedRefresh else { return true }
-        return now() - lastForcedRefresh >= .seconds(30)
+    /// `force_refresh` is limited to 20 a day, 30 s apart: past either limit the cache keeps the
+    /// token `stable_token` returns (WeChat would refuse to rotate it anyway) and tries again later.
+    private func mayForce() -> Bool {
+        let instant = now()
+        forcedRefreshes.removeAll { instant - $0 >= .seconds(24 * 3600) }
+        guard forcedRefreshes.count < Self.forcedRefreshesPerDay else { return false }
+        guard let last = forcedRefreshes.last else { return true }
+        return instant - last >= .seconds(30)
     }
+
+    /// How many `force_refresh` calls the last 24 hours used (for tests and diagnostics).
+    public var forcedRefreshCount: Int { forcedRefreshes.count }
 }
 
 /// Fetches tokens from `stable_token` (default) or the classic `cgi-bin/token`.

@@ -1,12 +1,11 @@
-/// The result of `jscode2session` (protocols.md A.14). `sessionKey` must stay on the server.
+/// The result of `jscode2session` (protocols.md A.14). The `session_key` WeChat also returns is
+/// checked for presence and dropped here: Heartline decrypts no user data, so it never keeps it.
 public struct MiniProgramLogin: Sendable, Equatable {
     public var openID: String
-    public var sessionKey: String
     public var unionID: String?
 
-    public init(openID: String, sessionKey: String, unionID: String? = nil) {
+    public init(openID: String, unionID: String? = nil) {
         self.openID = openID
-        self.sessionKey = sessionKey
         self.unionID = unionID
     }
 }
@@ -37,10 +36,10 @@ public struct MiniProgramLoginClient: MiniProgramLoginProvider {
         ])
         let response = try WeChatHTTP.decode(Response.self, from: body)
         guard let openID = response.openid, !openID.isEmpty, openID.utf8.count <= 128,
-              let sessionKey = response.session_key, !sessionKey.isEmpty
+              response.session_key?.isEmpty == false
         else {
             throw .invalidResponse("openid or session_key missing")
         }
-        return MiniProgramLogin(openID: openID, sessionKey: sessionKey, unionID: response.unionid)
+        return MiniProgramLogin(openID: openID, unionID: response.unionid)
     }
 }

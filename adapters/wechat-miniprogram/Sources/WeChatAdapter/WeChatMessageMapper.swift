@@ -30,6 +30,7 @@ public struct WeChatMessageMapper: Sendable {
         guard case .message(let m) = push else { return .acknowledge(reason: "probe") }
         let kind: InboundMessage.Kind
         var text = ""
+        var routing: [String: String] = [:]
         switch m.msgType {
         case "text":
             kind = .text
@@ -37,6 +38,8 @@ public struct WeChatMessageMapper: Sendable {
         case "event":
             guard m.event == "user_enter_tempsession" else { return .acknowledge(reason: "event") }
             kind = .greeting
+            // The contact button's `session-from`: where in the mini program the user came from.
+            if let source = m.sessionFrom.flatMap(Self.sessionSource) { routing[Self.sessionFromKey] = source }
         default:
             kind = .unsupported(m.msgType)
         }
@@ -47,7 +50,21 @@ public struct WeChatMessageMapper: Sendable {
             platformMessageID: "\(appID):\(m.dedupeID)",
             text: text,
             kind: kind,
-            receivedAt: receivedAt
+            receivedAt: receivedAt,
+            routing: routing
         ))
+    }
+
+    /// The routing key that carries `SessionFrom` to the messenger.
+    public static let sessionFromKey = "wechat.session_from"
+
+    /// `SessionFrom` as a short page tag (letters, digits, `-_.:/`, at most 64), or nil: it is
+    /// logged and compared, never shown, so anything else is dropped rather than escaped.
+    static func sessionSource(_ raw: String) -> String? {
+        let value = raw.trimmingCharacters(in: .whitespaces)
+        guard (1...64).contains(value.utf8.count),
+              value.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "-_.:/".unicodeScalars.contains($0)) })
+        else { return nil }
+        return value
     }
 }

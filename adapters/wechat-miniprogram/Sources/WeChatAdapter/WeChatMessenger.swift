@@ -17,7 +17,18 @@ public struct WeChatMessenger: Messenger {
         self.logger = logger
     }
 
+    /// The contact button's `session-from` on the bundled Q&A page (adapters/wechat-miniprogram/README.md §1).
+    public static let questionPageSource = "heartline-qa-page"
+
     public func deliver(_ reply: Reply, for message: InboundMessage) async throws {
+        var reply = reply
+        if message.kind == .greeting, let source = message.routing[WeChatMessageMapper.sessionFromKey] {
+            logger.info("customer-service session opened", metadata: ["wechat.session_from": "\(source)"])
+            // Someone who comes over from the Q&A page is greeted as a continuation, not a stranger.
+            if source == Self.questionPageSource, !reply.body.isEmpty {
+                reply.body = Self.fromQuestionPage(ReplyLanguage(text: reply.body, languageTag: nil)) + reply.body
+            }
+        }
         let pieces = formatter.pieces(for: reply)
         guard !pieces.isEmpty else { return }
         try await client.send(pieces, to: message.chatKey)
@@ -32,4 +43,11 @@ public struct WeChatMessenger: Messenger {
     }
 
     public var typingInterval: Duration? { typingEnabled ? .seconds(15) : nil }
+
+    static func fromQuestionPage(_ language: ReplyLanguage) -> String {
+        switch language {
+        case .zh: "欢迎从问答页面过来，这里可以接着慢慢聊。"
+        case .en: "Welcome over from the Q&A page; we can keep talking here. "
+        }
+    }
 }

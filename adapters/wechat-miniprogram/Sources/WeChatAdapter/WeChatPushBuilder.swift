@@ -63,12 +63,12 @@ public struct WeChatPushBuilder: Sendable {
     }
 
     /// An event push (e.g. `user_enter_tempsession`), which has no `MsgId`.
-    public static func eventMessage(format: WeChatBodyFormat, to: String, from: String, createTime: Int64, event: String) -> [UInt8] {
+    public static func eventMessage(format: WeChatBodyFormat, to: String, from: String, createTime: Int64, event: String, sessionFrom: String = "") -> [UInt8] {
         switch format {
         case .json:
-            Array("{\"ToUserName\":\(jsonString(to)),\"FromUserName\":\(jsonString(from)),\"CreateTime\":\(createTime),\"MsgType\":\"event\",\"Event\":\(jsonString(event)),\"SessionFrom\":\"\"}".utf8)
+            Array("{\"ToUserName\":\(jsonString(to)),\"FromUserName\":\(jsonString(from)),\"CreateTime\":\(createTime),\"MsgType\":\"event\",\"Event\":\(jsonString(event)),\"SessionFrom\":\(jsonString(sessionFrom))}".utf8)
         case .xml:
-            Array("<xml><ToUserName>\(cdata(to))</ToUserName><FromUserName>\(cdata(from))</FromUserName><CreateTime>\(createTime)</CreateTime><MsgType><![CDATA[event]]></MsgType><Event>\(cdata(event))</Event><SessionFrom><![CDATA[]]></SessionFrom></xml>".utf8)
+            Array("<xml><ToUserName>\(cdata(to))</ToUserName><FromUserName>\(cdata(from))</FromUserName><CreateTime>\(createTime)</CreateTime><MsgType><![CDATA[event]]></MsgType><Event>\(cdata(event))</Event><SessionFrom>\(cdata(sessionFrom))</SessionFrom></xml>".utf8)
         }
     }
 

@@ -1,17 +1,52 @@
-const api = require('../../utils/api.js')
+// The Q&A page: a thin view over utils/conversation.js (per-question state, retries, resume),
+// utils/crisis.js (the tap-to-call card) and utils/consent.js (the first-run notice).
+const { createConversation } = require('../../utils/conversation.js')
+const consent = require('../../utils/consent.js')
+const crisis = require('../../utils/crisis.js')
 
 // Shown before the first answer arrives (the server sends the localized line with every answer).
 const DEFAULT_HOTLINE = '心理援助热线 12356 或 400-161-9995（24小时）；香港 18111，台湾 1925；紧急情况请拨打 110 或 120。'
-const PENDING_RETRIES = 3
-const PENDING_DELAY_MS = 4000
 
 Page({
   data: {
     messages: [],
     input: '',
-    sending: false,
     hotline: DEFAULT_HOTLINE,
-    scrollTo: ''
+    scrollTo: '',
+    showNotice: false,
+    notice: consent.NOTICE,
+    deleting: false
+  },
+
+  onLoad() {
+    const heartline = getApp().heartline
+    this.conversation = createConversation({
+      wx: wx,
+      asker: heartline.asker,
+      network: heartline.network,
+      render: (messages, id) => {
+        const changed = id && messages.find((m) => m.id === id)
+        const update = { messages: messages, scrollTo: id ? 'a-' + id : '' }
+        // The server sends the hotline line in the question's language with every answer.
+        if (changed && changed.hotline) update.hotline = changed.hotline
+        this.setData(update)
+      }
+    })
+    this.setData({ messages: this.conversation.messages(), showNotice: !consent.hasAccepted(wx) })
+  },
+
+  // Back from the background (or a relaunch): answers that were on their way are fetched again.
+  onShow() {
+    if (this.conversation) this.conversation.resume()
+  },
+
+  acceptNotice() {
+    consent.accept(wx)
+    this.setData({ showNotice: false })
+  },
+
+  openNotice() {
+    this.setData({ showNotice: true })
   },
 
   onInput(event) {
@@ -19,51 +54,47 @@ Page({
   },
 
   send() {
-    const question = (this.data.input || '').trim()
-    if (!question || this.data.sending) return
-    const id = api.newIdempotencyKey()
-    const messages = this.data.messages.concat([{ id: id, question: question, waiting: true }])
-    this.setData({ messages: messages, input: '', scrollTo: 'm-' + id })
-    this.askFor(id, question, 0)
+    if (this.data.showNotice) return
+    const id = this.conversation.send(this.data.input)
+    if (id) this.setData({ input: '' })
   },
 
+  // Refused while the question is on its way or before the server's Retry-After has passed.
   retry(event) {
-    const id = event.currentTarget.dataset.id
-    const message = this.data.messages.find((m) => m.id === id)
-    if (!message || this.data.sending) return
-    this.update(id, { waiting: true, error: '' })
-    this.askFor(id, message.question, 0)
+    if (!this.conversation.retry(event.currentTarget.dataset.id)) {
+      wx.showToast({ title: '请稍等一会儿再重新发送', icon: 'none' })
+    }
   },
 
-  // The same idempotency key is reused for retries, so a question is never answered twice.
-  askFor(id, question, attempt) {
-    this.setData({ sending: true })
-    api.ask(question, id)
-      .then((result) => {
-        this.update(id, {
-          waiting: false,
-          answer: result.answer,
-          tier: result.tier,
-          resources: result.resources || '',
-          disclaimer: result.disclaimer || '',
-          pending: !!result.pending
-        })
-        if (result.hotline) this.setData({ hotline: result.hotline })
-        if (result.pending && attempt < PENDING_RETRIES) {
-          setTimeout(() => this.askFor(id, question, attempt + 1), PENDING_DELAY_MS)
-        } else {
-          this.setData({ sending: false })
-        }
-      })
-      .catch((failure) => {
-        const message = (failure && failure.message) || api.MESSAGES.default
-        this.update(id, { waiting: false, error: message })
-        this.setData({ sending: false })
-      })
+  call(event) {
+    crisis.call(wx, event.currentTarget.dataset.number)
   },
 
-  update(id, changes) {
-    const messages = this.data.messages.map((m) => (m.id === id ? Object.assign({}, m, changes) : m))
-    this.setData({ messages: messages, scrollTo: 'a-' + id })
+  copy(event) {
+    const message = this.data.messages.find((m) => m.id === event.currentTarget.dataset.id)
+    if (!message || !message.answer) return
+    wx.setClipboardData({ data: message.answer })
+  },
+
+  deleteData() {
+    wx.showModal({
+      title: '删除我的数据',
+      content: '将删除服务器上保存的对话和这台手机上的聊天记录，删除后无法恢复。',
+      confirmText: '删除',
+      success: (res) => {
+        if (!res.confirm) return
+        this.setData({ deleting: true })
+        this.conversation.forget().then(
+          () => {
+            this.setData({ deleting: false })
+            wx.showToast({ title: '已删除', icon: 'success' })
+          },
+          (failure) => {
+            this.setData({ deleting: false })
+            wx.showToast({ title: (failure && failure.message) || '暂时没能删除，请稍后再试', icon: 'none' })
+          }
+        )
+      }
+    })
   }
 })

@@ -1,0 +1,123 @@
+// The page's conversation as plain data, so it can be tested without WeChat: each question has
+// its own state, and every state ends in the answer or a retry button.
+//
+//   waiting     sent, no reply yet
+//   pending     the server's calm fallback is shown; asking again with the same key until the
+//               real answer comes (asker's deadline)
+//   answered    done
+//   error       shown with a retry button (disabled until `retryAt` when the server said when)
+//   offline     no network: resumed by itself when the network returns (retry button too)
+//   interrupted the app went to the background mid-request: resumed in onShow
+const { cardFor } = require('./crisis.js')
+const { newIdempotencyKey } = require('./ask.js')
+const history = require('./history.js')
+
+const RESUMABLE = ['waiting', 'pending', 'interrupted']
+
+function createConversation(deps) {
+  const wx = deps.wx
+  const asker = deps.asker
+  const network = deps.network
+  const render = deps.render || (() => {})
+  const now = deps.now || Date.now
+  const newKey = deps.newKey || newIdempotencyKey
+  let messages = history.load(wx).map(withCard)
+  const inFlight = {}
+
+  network.onChange((connected) => {
+    if (connected) resume(['offline'])
+  })
+
+  function withCard(message) {
+    return Object.assign({}, message, { card: message.status === 'answered' ? cardFor(message) : null })
+  }
+
+  function update(id, changes) {
+    messages = messages.map((m) => (m.id === id ? withCard(Object.assign({}, m, changes)) : m))
+    history.save(wx, messages)
+    render(messages, id)
+  }
+
+  function find(id) {
+    return messages.find((m) => m.id === id)
+  }
+
+  // Sends a new question; returns its id (or null for an empty one).
+  function send(text) {
+    const question = String(text || '').trim()
+    if (!question) return null
+    const id = newKey()
+    messages = messages.concat([{ id: id, question: question, status: 'waiting', card: null }])
+    history.save(wx, messages)
+    render(messages, id)
+    run(id)
+    return id
+  }
+
+  // The retry button: the same key, so the question is never answered twice.
+  function retry(id) {
+    const message = find(id)
+    if (!message || inFlight[id] || message.status === 'answered') return false
+    if (message.retryAt && now() < message.retryAt) return false
+    update(id, { status: 'waiting', error: '', errorCode: '', retryAt: 0 })
+    run(id)
+    return true
+  }
+
+  // onShow and network recovery: continue every question left waiting, pending or interrupted.
+  function resume(statuses) {
+    const which = statuses || RESUMABLE
+    messages.filter((m) => which.indexOf(m.status) >= 0 && !inFlight[m.id]).forEach((m) => {
+      if (m.status !== 'pending') update(m.id, { status: 'waiting', error: '' })
+      run(m.id)
+    })
+  }
+
+  function run(id) {
+    const message = find(id)
+    if (!message) return Promise.resolve()
+    if (inFlight[id]) return inFlight[id]
+    const onPending = (result) => update(id, Object.assign(answerFields(result), { status: 'pending' }))
+    const done = asker.ask(message.question, id, onPending).then(
+      (result) => update(id, Object.assign(answerFields(result), { status: 'answered', error: '', errorCode: '' })),
+      (failure) => {
+        const code = (failure && failure.code) || 'default'
+        const status = code === 'offline' ? 'offline' : code === 'interrupted' ? 'interrupted' : 'error'
+        const retryAfterMs = (failure && failure.retryAfterMs) || 0
+        update(id, { status: status, error: failure && failure.message, errorCode: code, retryAt: retryAfterMs ? now() + retryAfterMs : 0 })
+      }
+    )
+    inFlight[id] = done.then(() => { delete inFlight[id] })
+    return inFlight[id]
+  }
+
+  function answerFields(result) {
+    return {
+      answer: result.answer,
+      tier: result.tier,
+      resources: result.resources || [],
+      resourceLine: result.resourceLine || '',
+      disclaimer: result.disclaimer || '',
+      hotline: result.hotline || ''
+    }
+  }
+
+  // "Delete my data": the server first; the local history only once the server confirmed.
+  function forget() {
+    return asker.forget().then((result) => {
+      messages = []
+      history.clear(wx)
+      render(messages, null)
+      return result
+    })
+  }
+
+  return {
+    send: send, retry: retry, resume: resume, forget: forget,
+    messages: () => messages, isBusy: (id) => !!inFlight[id],
+    // Resolves when every question in flight has ended (tests, and the page before unloading).
+    settled: () => Promise.all(Object.keys(inFlight).map((id) => inFlight[id]))
+  }
+}
+
+module.exports = { createConversation: createConversation }
