@@ -8,13 +8,13 @@ import Testing
 @Suite struct SafetyFlowTests {
     let sessions = MemorySessionStore()
     let hasher = PlainHasher()
-    let clock = Mutex(Date(timeIntervalSince1970: 1_800_000_000))
+    let clock = ManualClock()
 
     func pipeline(model: ScriptedModel = ScriptedModel(), safety: KeywordSafety = KeywordSafety(), maxInput: Int = 2000) -> ConversationPipeline {
         let clock = self.clock
         return ConversationPipeline(
             configuration: PipelineConfiguration(maxInputCharacters: maxInput),
-            sessions: sessions, model: model, safety: safety, now: { clock.withLock { $0 } }
+            sessions: sessions, model: model, safety: safety, now: { clock.now }
         )
     }
 
@@ -27,7 +27,7 @@ import Testing
         sessions.sessions.withLock { $0[hasher.hash("local:alice")]?.pendingSafetyQuestion }
     }
 
-    func advance(_ seconds: TimeInterval) { clock.withLock { $0 = $0.addingTimeInterval(seconds) } }
+    func advance(_ seconds: TimeInterval) { clock.advance(seconds) }
 
     static let stock = "写一张待办清单，把工作按轻重缓急排好。"
 
@@ -132,4 +132,11 @@ import Testing
         #expect(String(decoding: data, as: UTF8.self).contains("\"method_intent\""))
         #expect(try JSONDecoder().decode(Session.self, from: data) == current)
     }
+}
+
+/// A clock the test moves by hand.
+final class ManualClock: Sendable {
+    let current = Mutex(Date(timeIntervalSince1970: 1_800_000_000))
+    var now: Date { current.withLock { $0 } }
+    func advance(_ seconds: TimeInterval) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
 }

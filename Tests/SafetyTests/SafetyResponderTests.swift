@@ -10,7 +10,7 @@ import Testing
     /// Words that would name a method, a dose or a place: never in a safety reply.
     static let methodWords = [
         "跳楼", "上吊", "烧炭", "割腕", "安眠药", "农药", "片", "毫克", "mg", "多少", "楼顶", "天台", "最深", "无痛",
-        "overdose", "lethal", "how many", "painless", "deepest", "rooftop", "hang", "bridge",
+        "overdose", "lethal", "how many", "painless", "deepest", "rooftop", "hanging", "bridge",
     ]
 
     static let directQuestions: [ReplyLanguage: [String]] = [
