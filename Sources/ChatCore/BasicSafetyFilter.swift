@@ -7,7 +7,7 @@ public struct BasicSafetyFilter: SafetyFilter {
     public init() {}
 
     public func assessInput(_ input: SafetyInput) async throws -> InputVerdict {
-        .allow(tier: .none, reasons: [], resourceLine: nil)
+        .allow
     }
 
     public func checkOutput(_ reply: String, for input: SafetyInput) async throws -> OutputVerdict {

@@ -53,6 +53,10 @@ public struct Completion: Sendable, Equatable {
     public var category: String?
     /// True when the model had no good answer and `text` is a clarifying reply.
     public var isClarification: Bool
+    /// How sure the model is that `text` answers the question asked, from 0 to 1 (retrieval: set
+    /// from its relevance gate). nil means unknown, read as not confident: a concern-tier reply
+    /// includes the answer only at or above `PipelineConfiguration.concernTopicConfidence`.
+    public var onTopicConfidence: Double?
 
     public init(
         text: String,
@@ -60,7 +64,8 @@ public struct Completion: Sendable, Equatable {
         origin: Origin,
         answerID: String? = nil,
         category: String? = nil,
-        isClarification: Bool = false
+        isClarification: Bool = false,
+        onTopicConfidence: Double? = nil
     ) {
         self.text = text
         self.model = model
@@ -68,6 +73,7 @@ public struct Completion: Sendable, Equatable {
         self.answerID = answerID
         self.category = category
         self.isClarification = isClarification
+        self.onTopicConfidence = onTopicConfidence
     }
 }
 

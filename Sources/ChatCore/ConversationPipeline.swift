@@ -87,6 +87,7 @@ public struct ConversationPipeline: Sendable {
         let language = message.language
         let timestamp = now()
         var (session, storeTrouble) = await loadSession(userHash, at: timestamp, logger: logger)
+        let pending = session.pendingSafetyQuestion.flatMap { $0.isLive(at: timestamp, ttl: configuration.safetyQuestionTTL) ? $0 : nil }
 
         let input = SafetyInput(
             text: question,
@@ -94,6 +95,7 @@ public struct ConversationPipeline: Sendable {
             channel: message.channel,
             language: language,
             recentQuestions: session.turns.suffix(configuration.safetyContextTurns).map(\.question),
+            pendingQuestion: pending,
             now: timestamp
         )
 
@@ -106,66 +108,61 @@ public struct ConversationPipeline: Sendable {
             return Reply(body: ReplyCatalog.text(.holding, language), tier: .concern, source: .failSafe)
         }
 
-        var tier = SafetyTier.none
-        var resourceLine: String?
+        var concern: SafetyResponse?
         switch verdict {
         case .blocked(let reason, let reply):
             logger.info("input blocked", metadata: ["safety.block_reason": "\(reason)"])
             return Reply(body: reply, tier: .none, source: .blocked)
-        case .crisis(let reasons, let reply):
+        case .crisis(let reasons, let response):
             observer.record(.crisis(channel: message.channel))
-            logger.warning("crisis message; model not called", metadata: ["safety.reasons": "\(reasons.joined(separator: ","))"])
+            logger.warning("crisis message; model not called", metadata: Self.safetyMetadata(reasons, response))
             session.crisisModeUntil = timestamp.addingTimeInterval(configuration.crisisCooldown.seconds)
+            session.pendingSafetyQuestion = nextPendingQuestion(asked: response.question, answered: response.answered, current: pending, at: timestamp)
             let disclaimer = takeDisclaimer(&session, language)
-            session.append(Turn(question: question, answer: reply, tier: .crisis, at: timestamp), limits: configuration.sessionLimits)
+            session.append(Turn(question: question, answer: response.body, tier: .crisis, at: timestamp), limits: configuration.sessionLimits)
             storeTrouble = await saveSession(session, userHash, logger: logger) || storeTrouble
             await safety.crisisRaised(CrisisEvent(userHash: userHash, channel: message.channel, tier: .crisis, reasons: reasons, at: timestamp))
-            return Reply(body: reply, tier: .crisis, source: .crisis, disclaimer: disclaimer)
-        case .allow(let allowedTier, _, let line):
-            tier = allowedTier
-            resourceLine = allowedTier >= .concern ? line : nil
+            return Reply(body: response.body, tier: .crisis, source: .crisis, disclaimer: disclaimer)
+        case .concern(let reasons, let response):
+            logger.info("concern message; supportive reply", metadata: Self.safetyMetadata(reasons, response))
+            concern = response
+        case .allow:
+            break
         }
-        guard question.count <= configuration.maxInputCharacters else {
-            return Reply(body: ReplyCatalog.text(.tooLong(limit: configuration.maxInputCharacters), language), tier: tier, source: .fixed, resourceLine: resourceLine)
-        }
-
-        let completion = await complete(question, session: session, userHash: userHash, language: language, logger: logger)
-        var body = completion.text
-        var source: Reply.Source = switch completion.origin {
-        case .primary: .model
-        case .retrieval: .retrieval
-        case .fixed: .fallback
+        let tooLong = question.count > configuration.maxInputCharacters
+        if tooLong, concern == nil {
+            return Reply(body: ReplyCatalog.text(.tooLong(limit: configuration.maxInputCharacters), language), tier: .none, source: .fixed)
         }
 
-        do {
-            if case .replace(let reason, let replacement) = try await safety.checkOutput(body, for: input) {
-                logger.warning("model reply replaced by output check", metadata: ["safety.output_reason": "\(reason)"])
-                observer.record(.outputReplaced(reason: reason))
-                body = replacement
-                source = .outputReplaced
+        let outcome: Outcome
+        if let concern {
+            // A long message at concern tier still gets the supportive reply, without the model.
+            outcome = await concernOutcome(concern, question: question, input: input, session: session, askModel: !tooLong, logger: logger)
+        } else {
+            guard let answered = await modelOutcome(question, input: input, session: session, logger: logger) else {
+                return Reply(body: ReplyCatalog.text(.holding, language), tier: .concern, source: .failSafe)
             }
-        } catch {
-            logger.error("safety output check failed; sending holding reply", metadata: ["error.kind": "\(type(of: error))"])
-            observer.record(.safetyFailed(stage: "output"))
-            return Reply(body: ReplyCatalog.text(.holding, language), tier: max(tier, .concern), source: .failSafe)
+            outcome = answered
         }
+        session.pendingSafetyQuestion = nextPendingQuestion(asked: outcome.asked, answered: concern?.answered, current: pending, at: timestamp)
 
+        var resourceLine = outcome.resourceLine
         if resourceLine == nil, session.isInCrisisMode(at: timestamp) {
             resourceLine = safety.resourceLine(for: language)
         }
         let disclaimer = takeDisclaimer(&session, language)
         session.append(
-            Turn(question: question, answer: body, tier: tier, at: timestamp, answerID: completion.answerID),
+            Turn(question: question, answer: outcome.body, tier: outcome.tier, at: timestamp, answerID: outcome.answerID),
             limits: configuration.sessionLimits
         )
         storeTrouble = await saveSession(session, userHash, logger: logger) || storeTrouble
         if storeTrouble {
             resourceLine = [resourceLine, ReplyCatalog.text(.storageTrouble, language)].compactMap { $0 }.joined(separator: "\n")
         }
-        return Reply(body: body, tier: tier, source: source, disclaimer: disclaimer, resourceLine: resourceLine)
+        return Reply(body: outcome.body, tier: outcome.tier, source: outcome.source, disclaimer: disclaimer, resourceLine: resourceLine)
     }
 
-    private func complete(
+    func complete(
         _ question: String, session: Session, userHash: UserHash, language: ReplyLanguage, logger: Logger
     ) async -> Completion {
         let format = configuration.promptFormat
@@ -207,6 +204,7 @@ public struct ConversationPipeline: Sendable {
             var (session, _) = await loadSession(userHash, at: timestamp, logger: logger)
             session.turns.removeAll()
             session.crisisModeUntil = nil
+            session.pendingSafetyQuestion = nil
             session.updatedAt = timestamp
             let trouble = await saveSession(session, userHash, logger: logger)
             return trouble ? fixed(.storageTrouble, language) : fixed(.resetDone, language)

@@ -12,6 +12,13 @@ public struct PipelineConfiguration: Sendable, Equatable {
     /// How many earlier questions the safety layer sees, to notice risk building across turns.
     public var safetyContextTurns: Int
     public var promptFormat: PromptFormat
+    /// A concern-tier reply includes the model's answer only when `Completion.onTopicConfidence`
+    /// is at least this; otherwise the safety responder's supportive reply is sent.
+    public var concernTopicConfidence = 0.75
+    /// How many further messages may answer a safety question ("嗯" two messages later still does).
+    public var safetyQuestionTurns = 2
+    /// How long a safety question waits for its answer.
+    public var safetyQuestionTTL: Duration = .seconds(30 * 60)
 
     public init(
         maxInputCharacters: Int = 2000,

@@ -10,8 +10,12 @@ public struct Reply: Sendable, Codable, Equatable {
         case retrieval
         /// The calm fixed reply used when every model failed or timed out.
         case fallback
-        /// A crisis reply from the safety layer (the model was not called).
+        /// A crisis reply composed by the safety responder (the model was not called).
         case crisis
+        /// A supportive concern reply composed by the safety responder; the model's answer was not
+        /// confidently on topic and was not used. (A concern reply that does include an on-topic
+        /// answer keeps `model` or `retrieval`, with the responder's lines around it.)
+        case concern
         /// A model reply replaced by the output check.
         case outputReplaced
         /// A fixed reply: command, greeting, input check, unsupported message, rate limit…

@@ -8,6 +8,8 @@ public struct SafetyInput: Sendable {
     public var language: ReplyLanguage
     /// Earlier questions in this session, oldest first, so risk that builds across turns is seen.
     public var recentQuestions: [String]
+    /// The yes/no question the last safety reply asked, still waiting an answer (nil: none).
+    public var pendingQuestion: PendingSafetyQuestion?
     public var now: Date
 
     public init(
@@ -16,6 +18,7 @@ public struct SafetyInput: Sendable {
         channel: ChatChannel,
         language: ReplyLanguage,
         recentQuestions: [String] = [],
+        pendingQuestion: PendingSafetyQuestion? = nil,
         now: Date
     ) {
         self.text = text
@@ -23,16 +26,22 @@ public struct SafetyInput: Sendable {
         self.channel = channel
         self.language = language
         self.recentQuestions = recentQuestions
+        self.pendingQuestion = pendingQuestion
         self.now = now
     }
 }
 
 /// The safety layer's decision about an incoming message.
 public enum InputVerdict: Sendable, Equatable {
-    /// Go ahead and ask the model. With tier `.concern`, `resourceLine` is appended to the answer.
-    case allow(tier: SafetyTier, reasons: [String], resourceLine: String?)
-    /// Risk of harm: the model is not called; `reply` (warm template with hotlines) is sent.
-    case crisis(reasons: [String], reply: String)
+    /// No risk seen: go ahead and ask the model.
+    case allow
+    /// Distress without a wish to die (or a calm "no" to a safety question). `response` is the
+    /// supportive reply; the pipeline may put a model answer inside it only when the answer is
+    /// confidently on the same topic, and never sends the model's answer alone.
+    case concern(reasons: [String], response: SafetyResponse)
+    /// Risk of harm: the model is not called; `response` (composed by concept, with a direct
+    /// question and hotlines) is sent as it is.
+    case crisis(reasons: [String], response: SafetyResponse)
     /// Refused (blocklist, abuse, spam, rate limit, moderation); `reply` is a polite refusal.
     case blocked(reason: String, reply: String)
 }

@@ -22,6 +22,9 @@ public struct Turn: Sendable, Codable, Equatable {
 /// Everything stored for one user. Bounded by `SessionLimits`; deleted by `/forget` and by the
 /// idle sweeper.
 public struct Session: Sendable, Codable, Equatable {
+    /// Bumped only for changes an older reader cannot take. Optional fields added later (such as
+    /// `pendingSafetyQuestion`) decode as nil from older records and are ignored by older readers,
+    /// so they keep version 1.
     public static let currentVersion = 1
 
     public var version: Int
@@ -34,6 +37,9 @@ public struct Session: Sendable, Codable, Equatable {
     public var crisisModeUntil: Date?
     /// Platform-specific small facts (e.g. `telegram.blocked`), never message text.
     public var flags: [String: String]
+    /// The yes/no question the last safety reply asked, until answered or expired (nil: none;
+    /// absent in records written before it existed).
+    public var pendingSafetyQuestion: PendingSafetyQuestion?
 
     public init(now: Date) {
         self.version = Self.currentVersion
@@ -43,6 +49,7 @@ public struct Session: Sendable, Codable, Equatable {
         self.disclaimerShown = false
         self.crisisModeUntil = nil
         self.flags = [:]
+        self.pendingSafetyQuestion = nil
     }
 
     public func isInCrisisMode(at now: Date) -> Bool {

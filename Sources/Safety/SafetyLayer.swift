@@ -4,8 +4,10 @@ import Logging
 
 /// Heartline's safety layer, the live `SafetyFilter`. Order matters: crisis detection runs first
 /// and wins over every refusal (a person at risk always gets the hotlines, even when rate limited
-/// or swearing); then the operator's blocklist, spam and abuse, and the rate limit; concern lets
-/// the model answer with a resource line. Model replies go through the output checks.
+/// or swearing); then a short yes or no answering the last safety question; then the operator's
+/// blocklist, spam and abuse, and the rate limit; then concern. Crisis and concern replies are
+/// composed by the `SafetyResponder` from the concepts the detector saw. Model replies go through
+/// the output checks.
 public final class SafetyLayer: SafetyFilter {
     public struct Configuration: Sendable {
         public var rateLimits: RateLimiter.Limits
@@ -31,6 +33,7 @@ public final class SafetyLayer: SafetyFilter {
     let blocklist: Blocklist?
     let alerts: AlertDispatcher?
     let refuseAbuse: Bool
+    let responder = SafetyResponder()
     public let counters = SafetyCounters()
     let logger: Logger
 
@@ -65,13 +68,26 @@ public final class SafetyLayer: SafetyFilter {
     }
 
     public func assessInput(_ input: SafetyInput) async throws -> InputVerdict {
-        let detection = try detector.detect(input.text, recent: input.recentQuestions)
+        // A short answer to the safety question just asked is read against that question, not
+        // against the turns before it (whose risk the question is already about); what it says
+        // on its own is still checked first.
+        let answer = input.pendingQuestion == nil ? nil : SafetyAnswerReader.read(input.text)
+        let detection = try detector.detect(input.text, recent: answer == nil ? input.recentQuestions : [])
         let rate = rateLimiter.consume(input.userHash, at: input.now)
         let flood = repeatGuard.isFlood(input.text, user: input.userHash, at: input.now)
         counters.increment("input.\(detection.tier.rawValue)")
 
         if detection.tier == .crisis {
-            return .crisis(reasons: detection.reasons, reply: SafetyReplies.crisis(input.language))
+            let concepts = detection.concepts.isEmpty ? RiskConcept.fromReasons(detection.reasons) : detection.concepts
+            var response = responder.crisis(concepts, language: input.language)
+            response.answered = answer
+            return .crisis(reasons: detection.reasons, response: response)
+        }
+        if let pending = input.pendingQuestion, let answer {
+            counters.increment("answer.\(answer.rawValue)")
+            let (tier, response) = responder.answer(answer, to: pending.question, language: input.language)
+            let reasons = ["answer.\(answer.rawValue).\(pending.question.rawValue)"]
+            return tier == .crisis ? .crisis(reasons: reasons, response: response) : .concern(reasons: reasons, response: response)
         }
         if let blocklist, try blocklist.match(input.text, at: input.now) {
             return refuse("blocklist", input.language)
@@ -87,9 +103,10 @@ public final class SafetyLayer: SafetyFilter {
             return .blocked(reason: "rate_limit", reply: SafetyReplies.rateLimited(input.language, retryAfter: retryAfter))
         }
         if detection.tier == .concern {
-            return .allow(tier: .concern, reasons: detection.reasons, resourceLine: SafetyReplies.concernLine(input.language))
+            let concepts = detection.concepts.isEmpty ? RiskConcept.fromReasons(detection.reasons) : detection.concepts
+            return .concern(reasons: detection.reasons, response: responder.concern(concepts, language: input.language))
         }
-        return .allow(tier: .none, reasons: [], resourceLine: nil)
+        return .allow
     }
 
     private func refuse(_ reason: String, _ language: ReplyLanguage) -> InputVerdict {

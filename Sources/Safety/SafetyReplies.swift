@@ -4,39 +4,14 @@ import Foundation
 /// Everything the safety layer says to a user, in Chinese and English. Fixed, vetted texts; never
 /// built from an error or from the user's words.
 public enum SafetyReplies {
-    /// The crisis reply: warm, non-judgemental, with every hotline for the user's language first.
+    /// The generic crisis reply (a risk check with no more specific concept): acknowledgement,
+    /// the direct question, every hotline for the language, 110/120, an invitation to keep talking.
+    /// Replies to detected messages are composed by `SafetyResponder` from their concepts.
     public static func crisis(_ language: ReplyLanguage) -> String {
-        let lines = HotlineDirectory.ordered(for: language).map { hotline in
-            switch language {
-            case .zh: "· \(hotline.name)：\(hotline.number)"
-            case .en: "· \(hotline.nameEN): \(hotline.number)"
-            }
-        }.joined(separator: "\n")
-        switch language {
-        case .zh:
-            return """
-            谢谢你愿意告诉我这些。听起来你现在真的很难受，你的痛苦是真实的，也值得被认真对待。你不需要一个人扛着。
-
-            请现在就联系能陪你说话的人，或拨打免费的心理援助热线（24小时有人接听）：
-            \(lines)
-
-            如果你已经伤害了自己，或觉得马上会有危险，请立刻拨打 110 或 120，或者请身边的人陪你去最近的医院。
-            可以的话，也请告诉一位你信任的人你现在的感受。我还在这里，你愿意的话可以继续跟我说。
-            """
-        case .en:
-            return """
-            Thank you for telling me. It sounds like you are in a lot of pain right now, and that pain is real and matters. You don't have to carry it alone.
-
-            Please reach out now to someone who can talk with you, or call a free crisis line (answered around the clock):
-            \(lines)
-
-            If you have already hurt yourself or feel you might be in immediate danger, call your local emergency number now (110 or 120 in China), or ask someone nearby to take you to the nearest hospital.
-            If you can, tell someone you trust how you are feeling. I'm still here if you want to keep talking.
-            """
-        }
+        SafetyResponder().crisis([], language: language).body
     }
 
-    /// Added to an answer when a message shows concern.
+    /// The resource line of a concern reply, kept apart from its body.
     public static func concernLine(_ language: ReplyLanguage) -> String {
         switch language {
         case .zh: "如果这些感受让你很辛苦，找人聊聊会有帮助：心理援助热线 12356 或 400-161-9995（24小时）；香港 18111，台湾 1925。"

@@ -96,19 +96,33 @@ final class ScriptedModel: CompletionModel, Sendable {
     }
 }
 
-/// A safety filter driven by keywords in the text, for pipeline tests.
+/// A safety filter driven by keywords in the text, for pipeline tests. With a pending safety
+/// question, "YES" and "NO" are read as its answers (the Safety module's reader does this live).
 struct KeywordSafety: SafetyFilter {
     var throwOnInput = false
     var throwOnOutput = false
 
     struct Broken: Error {}
 
+    static let concernResponse = SafetyResponse(
+        body: "CONCERN-REPLY", resourceLine: "RESOURCE-LINE", question: .screening, concepts: [.hopelessness],
+        lead: "CONCERN-LEAD", followUp: "CONCERN-FOLLOW-UP？"
+    )
+
     func assessInput(_ input: SafetyInput) async throws -> InputVerdict {
         if throwOnInput { throw Broken() }
-        if input.text.contains("CRISIS") { return .crisis(reasons: ["test"], reply: "CRISIS-REPLY 12356") }
+        if input.pendingQuestion != nil, input.text == "YES" {
+            return .crisis(reasons: ["answer"], response: SafetyResponse(body: "CONFIRMED 12356", question: .plan, answered: .yes))
+        }
+        if input.pendingQuestion != nil, input.text == "NO" {
+            return .concern(reasons: ["answer"], response: SafetyResponse(body: "CALM-REPLY", resourceLine: "RESOURCE-LINE", answered: .no))
+        }
+        if input.text.contains("CRISIS") {
+            return .crisis(reasons: ["test"], response: SafetyResponse(body: "CRISIS-REPLY 12356", question: .suicidalThoughts))
+        }
         if input.text.contains("BLOCK") { return .blocked(reason: "test", reply: "BLOCKED-REPLY") }
-        if input.text.contains("CONCERN") { return .allow(tier: .concern, reasons: ["test"], resourceLine: "RESOURCE-LINE") }
-        return .allow(tier: .none, reasons: [], resourceLine: nil)
+        if input.text.contains("CONCERN") { return .concern(reasons: ["test"], response: Self.concernResponse) }
+        return .allow
     }
 
     func checkOutput(_ reply: String, for input: SafetyInput) async throws -> OutputVerdict {

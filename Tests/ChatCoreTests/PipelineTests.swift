@@ -105,11 +105,14 @@ import Testing
         #expect(await send(p, "再后来").resourceLine == nil)
     }
 
-    @Test func concernAddsResourceLineAndBlockedRefuses() async {
+    @Test func concernGetsTheSupportiveReplyAndBlockedRefuses() async {
         let model = ScriptedModel()
         let p = pipeline(model: model)
         let concern = await send(p, "CONCERN")
-        #expect(concern.tier == .concern && concern.resourceLine == "RESOURCE-LINE" && concern.source == .model)
+        // The scripted model gives no on-topic confidence: its answer is not used.
+        #expect(concern.tier == .concern && concern.source == .concern)
+        #expect(concern.body == "CONCERN-REPLY" && concern.resourceLine == "RESOURCE-LINE")
+        #expect(!concern.text.contains("回答："))
         let blocked = await send(p, "BLOCK")
         #expect(blocked.body == "BLOCKED-REPLY" && blocked.source == .blocked)
         #expect(model.callCount == 1)

@@ -38,6 +38,29 @@ import FoundationNetworking
         #expect(sessions.count == 1 && !sessions[0].contains("alice"))
     }
 
+    @Test func crisisRepliesAskAndTheAnswerIsRemembered() async throws {
+        let directory = temporaryDirectory()
+        let (child, port) = try await startServe(dataDirectory: directory)
+        let url = "http://127.0.0.1:\(port)/v1/local/messages"
+
+        let (status, crisis) = try await postJSON(url, #"{"user":"carol","text":"我不想活了","id":"c-1"}"#)
+        let body = crisis["body"] as? String ?? ""
+        #expect(status == 200 && crisis["source"] as? String == "crisis" && crisis["tier"] as? String == "crisis")
+        #expect(body.contains("？") && body.contains("12356") && body.contains("400-161-9995") && body.contains("120"))
+        // The question asked is kept in the session file: a short yes is read as its answer.
+        let (_, yes) = try await postJSON(url, #"{"user":"carol","text":"嗯","id":"c-2"}"#)
+        #expect(yes["source"] as? String == "crisis" && (yes["body"] as? String ?? "").contains("12356"))
+
+        _ = try await postJSON(url, #"{"user":"dave","text":"我不想活了","id":"d-1"}"#)
+        let (_, no) = try await postJSON(url, #"{"user":"dave","text":"没有","id":"d-2"}"#)
+        #expect(no["source"] as? String == "concern" && no["tier"] as? String == "concern")
+        #expect((no["body"] as? String ?? "").hasPrefix("谢谢你告诉我"))
+
+        child.signal(SIGTERM)
+        #expect(await child.waitForExit() == 0)
+        #expect(!child.errors.joined().contains("不想活"))
+    }
+
     @Test func askPrintsOneReply() async throws {
         let directory = temporaryDirectory()
         let child = try ChildProcess(Binaries.path("heartline"), ["ask", "我最近总是失眠怎么办", "--data-dir", directory, "--json"], directory: directory)

@@ -44,6 +44,7 @@ import Testing
             let answer = try await post(client, "我朋友说今晚要跳楼", id: "m1")
             #expect(answer.tier == "crisis" && answer.source == "crisis")
             #expect(answer.reply.contains("12356") && answer.reply.contains("400-161-9995") && answer.reply.contains("110"))
+            #expect(answer.reply.contains("？"), "every crisis reply asks a direct question")
             let slang = try await post(client, "想紫砂", id: "m2")
             #expect(slang.tier == "crisis")
         }

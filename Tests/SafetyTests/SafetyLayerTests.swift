@@ -11,27 +11,80 @@ import Testing
         SafetyLayer(detector: detector ?? TestLexicon.detector, outputChecker: TestLexicon.output, configuration: configuration, alerts: alerts)
     }
 
-    @Test func crisisGetsTheTemplateWithHotlines() async throws {
+    @Test func crisisGetsAComposedReplyWithHotlinesAndADirectQuestion() async throws {
         let verdict = try await layer().assessInput(input("我今晚就去跳楼"))
-        guard case .crisis(let reasons, let reply) = verdict else {
+        guard case .crisis(let reasons, let response) = verdict else {
             Issue.record("expected crisis, got \(verdict)")
             return
         }
-        #expect(reasons.contains("plan") || reasons.contains("preparation"))
+        #expect(!reasons.isEmpty)
         for number in ["12356", "400-161-9995", "010-82951332", "962525", "12355", "18111", "1925", "988", "116 123", "110", "120"] {
-            #expect(reply.contains(number), "missing \(number)")
+            #expect(response.body.contains(number), "missing \(number)")
         }
+        #expect(response.question != nil && response.body.contains("？"))
+        #expect(!response.body.contains("跳楼"), "the method is never repeated")
         guard case .crisis(_, let english) = try await layer().assessInput(input("I want to end my life", language: .en)) else {
             Issue.record("expected crisis")
             return
         }
-        #expect(english.hasPrefix("Thank you") && english.contains("988"))
+        #expect(english.body.hasPrefix("Thank you") && english.body.contains("988") && english.body.contains("?"))
     }
 
-    @Test func concernAddsAResourceLine() async throws {
-        let verdict = try await layer().assessInput(input("最近很绝望"))
-        #expect(verdict == .allow(tier: .concern, reasons: ["hopelessness"], resourceLine: SafetyReplies.concernLine(.zh)))
-        #expect(try await layer().assessInput(input("最近总是失眠")) == .allow(tier: .none, reasons: [], resourceLine: nil))
+    @Test func crisisRepliesFollowTheDetectedConcepts() async throws {
+        let detector = ScriptedDetector(table: [
+            "a": Detection(tier: .crisis, reasons: ["x"], concepts: [.methodQuestion]),
+            "b": Detection(tier: .crisis, reasons: ["intent"]),
+        ])
+        guard case .crisis(_, let method) = try await layer(detector: detector).assessInput(input("a")) else {
+            Issue.record("expected crisis")
+            return
+        }
+        #expect(method == SafetyResponder().crisis([.methodQuestion], language: .zh))
+        #expect(method.question == .methodIntent && method.body.contains("你问这个，是在考虑伤害自己吗？"))
+        // A detection with rule families only is read through them.
+        guard case .crisis(_, let intent) = try await layer(detector: detector).assessInput(input("b")) else {
+            Issue.record("expected crisis")
+            return
+        }
+        #expect(intent.concepts == [.suicidalThought] && intent.question == .plan)
+    }
+
+    @Test func concernGetsTheSupportiveReply() async throws {
+        let detector = ScriptedDetector(table: ["最近很绝望": Detection(tier: .concern, reasons: ["hopelessness"], concepts: [.hopelessness])])
+        let verdict = try await layer(detector: detector).assessInput(input("最近很绝望"))
+        #expect(verdict == .concern(reasons: ["hopelessness"], response: SafetyResponder().concern([.hopelessness], language: .zh)))
+        #expect(try await layer(detector: detector).assessInput(input("最近总是失眠")) == .allow)
+    }
+
+    @Test func aShortAnswerIsReadOnlyWhileAQuestionIsPending() async throws {
+        let safety = layer(detector: ScriptedDetector(table: [:]))
+        var answer = input("嗯")
+        #expect(try await safety.assessInput(answer) == .allow)
+        answer.pendingQuestion = PendingSafetyQuestion(question: .suicidalThoughts, askedAt: answer.now, turnsLeft: 2)
+        guard case .crisis(let reasons, let yes) = try await safety.assessInput(answer) else {
+            Issue.record("a yes escalates")
+            return
+        }
+        #expect(reasons == ["answer.yes.suicidal_thoughts"] && yes.answered == .yes && yes.question == .plan)
+        answer.text = "没有"
+        guard case .concern(_, let no) = try await safety.assessInput(answer) else {
+            Issue.record("a no is calm")
+            return
+        }
+        #expect(no.answered == .no && no.question == nil)
+        #expect(safety.counters["answer.yes"] == 1 && safety.counters["answer.no"] == 1)
+    }
+
+    @Test func aRepeatedYesIsNeverRefusedAsSpam() async throws {
+        let safety = layer(detector: ScriptedDetector(table: [:]), configuration: .init(maxRepeats: 1))
+        var answer = input("嗯")
+        answer.pendingQuestion = PendingSafetyQuestion(question: .screening, askedAt: answer.now, turnsLeft: 2)
+        for _ in 0..<3 {
+            guard case .crisis = try await safety.assessInput(answer) else {
+                Issue.record("a yes to a safety question is always heard")
+                return
+            }
+        }
     }
 
     @Test func rateLimitGivesAKindReplyButNeverHidesACrisis() async throws {
@@ -91,27 +144,6 @@ import Testing
         #expect(verdict == .replace(reason: "promise", reply: SafetyReplies.outputReplacement(.zh)))
         #expect(safety.counters["output.replaced.promise"] == 1)
         #expect(try await safety.checkOutput("可以先试试深呼吸。", for: input("紧张")) == .pass)
-    }
-
-    @Test func crisisModeKeepsAResourceLineUntilCoolDown() async {
-        let clock = TestClock()
-        let model = CountingModel()
-        let pipeline = ConversationPipeline(
-            configuration: PipelineConfiguration(crisisCooldown: .seconds(3600)),
-            sessions: MemorySessions(), model: model, safety: layer(), now: { clock.now }
-        )
-        func send(_ text: String) async -> Reply {
-            let message = InboundMessage(channel: .local, userKey: "local:a", chatKey: "a", platformMessageID: UUID().uuidString, text: text, receivedAt: clock.now)
-            return await pipeline.handle(message, userHash: UserHash("h-a"))
-        }
-        let crisis = await send("我不想活了")
-        #expect(crisis.tier == .crisis && crisis.source == .crisis && model.callCount == 0)
-        #expect(crisis.disclaimer != nil, "the first reply of a session carries the disclaimer")
-        clock.advance(60)
-        let later = await send("今天吃了饭")
-        #expect(later.resourceLine == HotlineDirectory.shortLine(for: .zh) && model.callCount == 1)
-        clock.advance(3600)
-        #expect(await send("今天散了步").resourceLine == nil)
     }
 
     @Test func longMessageWithBuriedRiskStillGetsTheCrisisReply() async {

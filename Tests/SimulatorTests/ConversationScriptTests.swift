@@ -70,5 +70,16 @@ import Testing
         #expect(TierInference.tier(of: ["嗯。\n\n" + SafetyReplies.concernLine(.zh)]) == .concern)
         #expect(TierInference.tier(of: [SafetyReplies.crisis(.zh)]) == .crisis)
         #expect(TierInference.tier(of: [SafetyReplies.crisis(.en)]) == .crisis)
+        // Every reply the safety responder composes is inferred as its tier.
+        let responder = SafetyResponder()
+        for language in [ReplyLanguage.zh, .en] {
+            for concept in RiskConcept.allCases where concept != .hopelessness && concept != .distress {
+                #expect(TierInference.tier(of: [responder.crisis([concept], language: language).body]) == .crisis, "\(concept)")
+            }
+            let concern = responder.concern([.hopelessness], language: language)
+            #expect(TierInference.tier(of: [concern.body + "\n\n" + (concern.resourceLine ?? "")]) == .concern)
+            let calm = responder.answer(.no, to: .suicidalThoughts, language: language).response
+            #expect(TierInference.tier(of: [calm.body + "\n\n" + (calm.resourceLine ?? "")]) == .concern)
+        }
     }
 }
