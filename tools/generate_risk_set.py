@@ -237,9 +237,16 @@ def fill(template, rng):
 
 
 def pinyin(text, joined):
-    syllables = [s for s in lazy_pinyin(text) if s.strip()]
-    clean = [s for s in syllables if all("a" <= c <= "z" for c in s)]
-    return ("".join(clean) if joined else " ".join(clean)) if len(clean) == len(syllables) or clean else text
+    """Pinyin for the Chinese, everything else (emoji, Latin, digits) kept where it was."""
+    out = []
+    for piece in lazy_pinyin(text):
+        if all("a" <= c <= "z" for c in piece):
+            out.append(piece)
+        else:
+            kept = "".join(c for c in piece if not c.isspace() and c not in "，。！？、,.!?")
+            if kept:
+                out.append(kept)
+    return "".join(out) if joined else " ".join(out)
 
 
 def is_zh(register):

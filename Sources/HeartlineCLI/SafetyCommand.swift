@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Safety
 
 /// `heartline safety …`: tools for the safety layer's rules.

@@ -149,7 +149,7 @@ public struct CrisisDetector: CrisisDetecting {
         // the next message changes the subject ("I have a blade in my room" … "gonna go lie down"),
         // unless this message steps back from it (thanks, feeling better, reaching out). A wish to
         // die that was already answered is not repeated: crisis mode adds the resource line.
-        let live = findingsTogether.filter { $0.family != "intent" && $0.concept != .passiveWish && $0.concept != .burdensomeness }
+        let live = findingsTogether.filter { $0.end <= offset && $0.family != "intent" && $0.concept != .passiveWish && $0.concept != .burdensomeness }
         if !live.isEmpty, !engine.mentions(deescalationIn: current) {
             detection.tier = .crisis
             detection.reasons = ["escalation.carried"] + Self.unique(live.map(\.family))

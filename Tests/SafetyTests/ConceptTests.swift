@@ -34,7 +34,7 @@ import Testing
         #expect(detector.canonicalForm("好累🫠").contains("🫠"))
         expectNotCrisis(["不活了不活了😂又胖了三斤", "周一不想活了😂", "作业多到想死🤣"])
         // Laughter never lowers an act.
-        expectCrisis("哈哈，药已经攒够了，今晚全吃了", .plan)
+        expectCrisis("哈哈，药已经攒够了，今晚全吃了", .preparation)
     }
 
     @Test func theQuestionMarkSurvivesAsAFlag() {

@@ -35,7 +35,7 @@ extension RuleEngine {
         // An act dangerous whoever does it (`[any]`), done by someone else: the reply helps the
         // speaker help them, so the concept is the third person at risk.
         if rule.flags.contains(.anySubject), rule.label == "crisis", let concept = finding.concept, Self.acts.contains(concept),
-           subject(before: start, hits: hits, text: text) == .other {
+           subject(before: start, hits: hits, text: text) == .other, !addressee(before: start, hits: hits, text: text) {
             finding.concept = .thirdPersonAtRisk
         }
         return finding
@@ -56,6 +56,16 @@ extension RuleEngine {
         case "abuse_received": return .distress
         default: return .suicidalThought
         }
+    }
+
+    /// Whether the nearest person before `start` in its clause is the one spoken to (你们学校天台,
+    /// your roof): a place of theirs, not a person at risk.
+    func addressee(before start: Int, hits: [[Hit]], text: CanonicalText) -> Bool {
+        let clause = text.clauses[start]
+        guard let nearest = hits[Int(context.otherPeople)].filter({ Int($0.end) <= start && text.clauses[Int($0.start)] == clause }).max(by: { $0.end < $1.end })
+        else { return false }
+        let first = text.scalars[Int(nearest.start)]
+        return first == "你" || first == "您" || (first == "y" && text.scalars.count > Int(nearest.start) + 2 && text.scalars[Int(nearest.start) + 1] == "o")
     }
 
     /// Acts whose concept becomes `third_person_at_risk` when someone else does them.

@@ -34,17 +34,18 @@ extension RuleEngine {
         return nil
     }
 
-    /// The finding's words said again in its sentence, close by (不活了不活了, 想死想死想死).
+    /// The finding's words said again right next to it, in its clause (不活了不活了, 想死想死想死);
+    /// 好想死，真的好想死 is emphasis, not play.
     private func isRepeated(_ finding: Finding, in text: CanonicalText) -> Bool {
         let length = finding.end - finding.start
         guard length >= 2 else { return false }
         let span = text.scalars[finding.start..<finding.end]
-        let sentence = text.sentences[finding.start]
+        let clause = text.clauses[finding.start]
         let from = max(0, finding.start - length - 2)
         let to = min(text.count - length, finding.end + 2)
         guard from <= to else { return false }
         for i in from...to where i + length <= finding.start || i >= finding.end {
-            if text.sentences[i] == sentence, text.scalars[i..<(i + length)].elementsEqual(span) { return true }
+            if text.clauses[i] == clause, text.clauses[i + length - 1] == clause, text.scalars[i..<(i + length)].elementsEqual(span) { return true }
         }
         return false
     }
