@@ -125,8 +125,10 @@ struct Canonicalizer: Sendable {
         }
         joinSpelledOut(&out)
         readLeetspeak(&out)
-        if !pinyinReader.isEmpty { readPinyin(&out) }
         applyVariants(&out)
+        // After the variants, so a form they produce (`sewer slide` → `suicide`) is read the
+        // same way as the lexicon's own terms.
+        if !pinyinReader.isEmpty { readPinyin(&out) }
         assignUnits(&out)
         out.questions = questions
         return out

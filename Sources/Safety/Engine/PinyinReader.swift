@@ -11,10 +11,13 @@ struct PinyinReader: Sendable {
     /// Syllable sequences (joined by spaces) → a word (`zi sha` → 自杀), tried longest first.
     private let words: [String: String]
     private let longestWord: Int
+    /// English words that happen to split into syllables (`suicide` = sui ci de): never pinyin.
+    private let english: Set<String>
 
-    init(syllables: [String: String] = [:], words: [String: String] = [:]) {
+    init(syllables: [String: String] = [:], words: [String: String] = [:], english: Set<String> = []) {
         self.syllables = syllables
         self.words = words
+        self.english = english
         longestWord = words.keys.map { $0.split(separator: " ").count }.max() ?? 1
     }
 
@@ -23,6 +26,7 @@ struct PinyinReader: Sendable {
     /// `word` split into syllables (longest syllable first, backtracking), or nil when it is not
     /// all pinyin. Tone digits (`si3`) are dropped.
     func split(_ word: Substring) -> [String]? {
+        if english.contains(String(word)) { return nil }
         let letters = Array(word.filter { !("1"..."5").contains($0) })
         guard !letters.isEmpty, letters.count <= 40, letters.allSatisfy({ ("a"..."z").contains($0) }) else { return nil }
         var memo = [Int: [String]?]()
@@ -64,11 +68,17 @@ struct PinyinReader: Sendable {
         return out
     }
 
-    /// Parses `syllable 字…` lines (first character is the default) and `syl syl … = 词` lines.
+    /// Parses `syllable 字…` lines (first character is the default), `syl syl … = 词` lines and
+    /// `- word` lines (English words that are never read as pinyin).
     static func parse(_ text: String, file: String) throws(LexiconError) -> PinyinReader {
         var syllables: [String: String] = [:]
         var words: [String: String] = [:]
+        var english = Set<String>()
         for (number, line) in LexiconParser.lines(text) {
+            if line.hasPrefix("- ") {
+                english.insert(line.dropFirst(2).trimmingCharacters(in: .whitespaces))
+                continue
+            }
             if let equals = line.firstIndex(of: "=") {
                 let key = line[..<equals].split(separator: " ").joined(separator: " ")
                 let word = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
@@ -87,6 +97,6 @@ struct PinyinReader: Sendable {
                 throw .syntax(file: file, line: 0, message: "word `\(key)` uses `\(syllable)`, which has no syllable line")
             }
         }
-        return PinyinReader(syllables: syllables, words: words)
+        return PinyinReader(syllables: syllables, words: words, english: english)
     }
 }
