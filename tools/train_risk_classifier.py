@@ -1,101 +1,110 @@
 #!/usr/bin/env python3
-"""Trains the safety layer's statistical risk classifier (logistic regression over character
-1–3-grams and Latin words) on the project's own labelled safety sets and writes its weights for
-`Sources/Safety/Resources/risk-classifier.tsv`.
+"""Trains the safety layer's statistical risk classifier and writes its weights for
+`Sources/Safety/Resources/risk-classifier.tsv` (docs/safety.md, "The classifier").
 
-The classifier is a second opinion next to the rule engine (docs/safety.md): the rules are precise
-but miss wordings nobody wrote down; the classifier generalises from examples. Training data is
-only the project's own files (never ../shared/data):
+Logistic regression over what the detector itself computes for a message: the 1-3-grams and Latin
+words of the CANONICAL text (slang, pinyin, Traditional characters, emoji already read; `?` after a
+question sentence), plus the rule engine's activations (`c:<class>` per lexicon class seen,
+`r:concern:<concept>` per non-crisis finding). The features come from the binary:
 
-    Tests/Fixtures/safety/devset.jsonl, blind-dev.jsonl, probes.jsonl, and the starter corpus's
-    questions as everyday negatives
+    heartline safety features FILE --lexicon Sources/Safety/Resources/lexicon
+
+so training and serving share one implementation (the parity fixture checks the weights round-trip).
+Retrain after changing the lexicon: the activations are part of the features.
+
+Training data (the project's own files only, never ../shared/data):
+    Tests/Fixtures/safety/generated.jsonl (tools/generate_risk_set.py: kinds x registers with
+    matched hard negatives), devset.jsonl, blind-dev.jsonl, probes.jsonl (hand-written), and the
+    starter corpus's questions as everyday negatives. blind-holdout.jsonl is kept out (a test).
+
+Cross-validation is grouped: a generated item's group is its template (its Traditional, pinyin,
+buried and multi-turn forms go with it), a probe's group is its round, other hand-written items
+group by file and kind. Near-paraphrases never sit on both sides of a split.
+
+    python3 tools/train_risk_classifier.py [--heartline .build/debug/heartline]         # write model
+    python3 tools/train_risk_classifier.py --cv [--heartline …]                        # grouped 5-fold report
 
 Deterministic (L-BFGS from zero weights). Needs numpy and scipy.
-
-    python3 tools/train_risk_classifier.py            # writes the resource and the parity fixture
-    python3 tools/train_risk_classifier.py --cv       # 5-fold cross-validation report only
-
-Feature extraction must match `RiskClassifier.features` in Swift exactly: the text is the last 60
-characters of the earlier turns joined by spaces, then " | ", then the message; ASCII letters are
-lower-cased and every run of white space becomes one space; features are every 1-, 2- and 3-character
-substring (Unicode scalars) and every run of ASCII letters prefixed with "w:".
-
-Resource format: `bias<TAB>b`, then `feature<TAB>weight` per line (features hold no tab or newline:
-white space is collapsed to single spaces).
 """
+import hashlib
 import json
 import os
+import subprocess
 import sys
+import tempfile
 
 import numpy as np
 from scipy.optimize import minimize
 from scipy.sparse import csr_matrix
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SETS = ["devset.jsonl", "blind-dev.jsonl", "probes.jsonl"]
-# Everyday counselling questions (the starter corpus's questions) are negatives: without them the
-# classifier mistakes ordinary worries about drinking or sleepless nights for risk.
+FIXTURES = os.path.join(ROOT, "Tests/Fixtures/safety")
+SETS = ["generated.jsonl", "devset.jsonl", "blind-dev.jsonl", "probes.jsonl"]
 CORPUS = "Sources/ModelBackends/Resources/starter-corpus.jsonl"
-C = 1.0            # inverse L2 strength
+LEXICON = os.path.join(ROOT, "Sources/Safety/Resources/lexicon")
+C = 1.0             # inverse L2 strength
 MIN_WEIGHT = 0.005  # weights smaller than this are dropped from the resource
+PARITY = [("我不想活了", []), ("笑死我了哈哈哈", []), ("I can't do this anymore", ["everything hurts"]),
+          ("药已经攒好了", ["我一直睡不着"]), ("wo zhen de bu xiang huo le", []), ("真希望明天出个车祸？", [])]
 
 
-def normalise(text):
-    out, space = [], False
-    for ch in text:
-        if ch.isspace():
-            if not space:
-                out.append(" ")
-            space = True
-            continue
-        space = False
-        out.append(ch.lower() if "A" <= ch <= "Z" else ch)
-    return "".join(out)
-
-
-def features(text, recent):
-    context = " ".join(recent)[-60:] if recent else ""
-    t = normalise(context + " | " + text)
-    found = set()
-    for n in (1, 2, 3):
-        for i in range(len(t) - n + 1):
-            found.add(t[i:i + n])
-    word = []
-    for ch in t + " ":
-        if ("a" <= ch <= "z"):
-            word.append(ch)
-        elif word:
-            found.add("w:" + "".join(word))
-            word = []
-    return found
+def option(name, default):
+    return sys.argv[sys.argv.index(name) + 1] if name in sys.argv else default
 
 
 def load():
+    """(text, recent, label, group) for every training message."""
     items = []
     for name in SETS:
-        with open(os.path.join(ROOT, "Tests/Fixtures/safety", name), encoding="utf-8") as f:
+        round_name = "-"
+        with open(os.path.join(FIXTURES, name), encoding="utf-8") as f:
             for line in f:
                 line = line.strip()
+                if line.startswith("# round"):
+                    round_name = line[2:]
                 if not line or line.startswith("#"):
                     continue
                 o = json.loads(line)
                 recent = o.get("recent") or o.get("history") or []
-                items.append((o["text"], recent, 1.0 if o["crisis"] else 0.0))
+                crisis = o["tier"] == "crisis" if "tier" in o else bool(o["crisis"])
+                if "template" in o:
+                    group = "gen:" + o["template"]
+                elif name == "probes.jsonl":
+                    group = "probes:" + round_name
+                else:
+                    group = f"{name}:{o.get('kind', '-')}"
+                items.append((o["text"], recent, 1.0 if crisis else 0.0, group))
     with open(os.path.join(ROOT, CORPUS), encoding="utf-8") as f:
-        for line in f:
-            items.append((json.loads(line)["prompt"], [], 0.0))
+        for n, line in enumerate(f):
+            items.append((json.loads(line)["prompt"], [], 0.0, f"corpus:{n % 20}"))
     return items
 
 
-def matrix(items, vocab):
+def swift_features(messages, heartline):
+    """The binary's features for each (text, recent), in order."""
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", encoding="utf-8", delete=False) as f:
+        for text, recent in messages:
+            f.write(json.dumps({"text": text, "recent": recent}, ensure_ascii=False) + "\n")
+        path = f.name
+    try:
+        out = subprocess.run([heartline, "safety", "features", path, "--lexicon", LEXICON],
+                             check=True, capture_output=True, text=True).stdout
+    finally:
+        os.unlink(path)
+    rows = [json.loads(line) for line in out.splitlines() if line.strip()]
+    assert len(rows) == len(messages), f"{len(rows)} feature rows for {len(messages)} messages"
+    return [set(r) for r in rows]
+
+
+def matrix(feature_sets, vocab):
     rows, cols = [], []
-    for i, (text, recent, _) in enumerate(items):
-        for x in features(text, recent):
+    for i, features in enumerate(feature_sets):
+        for x in features:
             j = vocab.get(x)
             if j is not None:
                 rows.append(i)
                 cols.append(j)
-    return csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(items), len(vocab)))
+    return csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(feature_sets), len(vocab)))
 
 
 def fit(X, y):
@@ -109,46 +118,52 @@ def fit(X, y):
     return minimize(loss, np.zeros(X.shape[1] + 1), jac=True, method="L-BFGS-B", options={"maxiter": 1000}).x
 
 
+def fold_of(group, k=5):
+    return int(hashlib.sha256(group.encode("utf-8")).hexdigest(), 16) % k
+
+
 def main():
+    heartline = option("--heartline", os.path.join(ROOT, ".build/debug/heartline"))
     items = load()
+    feature_sets = swift_features([(t, r) for t, r, _, _ in items], heartline)
     vocab = {}
-    for text, recent, _ in items:
-        for x in sorted(features(text, recent)):
+    for features in feature_sets:
+        for x in sorted(features):
             vocab.setdefault(x, len(vocab))
-    X = matrix(items, vocab)
-    y = np.array([label for _, _, label in items])
+    X = matrix(feature_sets, vocab)
+    y = np.array([label for _, _, label, _ in items])
     if "--cv" in sys.argv:
-        order = np.random.default_rng(7).permutation(len(items))
+        folds = np.array([fold_of(g) for _, _, _, g in items])
         probabilities = np.zeros(len(items))
-        for fold in np.array_split(order, 5):
-            train = np.setdiff1d(order, fold)
+        for k in range(5):
+            test = np.where(folds == k)[0]
+            train = np.where(folds != k)[0]
             w = fit(X[train], y[train])
-            probabilities[fold] = 1 / (1 + np.exp(-(X[fold] @ w[:-1] + w[-1])))
+            probabilities[test] = 1 / (1 + np.exp(-(X[test] @ w[:-1] + w[-1])))
+        groups = len({g for _, _, _, g in items})
+        print(f"{len(items)} messages in {groups} groups (template / round), grouped 5-fold")
         for t in (0.5, 0.6, 0.7, 0.8, 0.85, 0.9):
             predicted = probabilities > t
             tp = np.sum(predicted & (y == 1)); fp = np.sum(predicted & (y == 0)); fn = np.sum(~predicted & (y == 1))
-            print(f"threshold {t}: precision {tp / (tp + fp):.3f} recall {tp / (tp + fn):.3f}")
+            print(f"threshold {t}: precision {tp / max(tp + fp, 1):.3f} recall {tp / max(tp + fn, 1):.3f}")
         return
     w = fit(X, y)
     names = sorted(vocab, key=vocab.get)
+    table = {name: weight for name, weight in zip(names, w[:-1]) if abs(weight) >= MIN_WEIGHT}
     out = os.path.join(ROOT, "Sources/Safety/Resources/risk-classifier.tsv")
-    kept = 0
     with open(out, "w", encoding="utf-8", newline="\n") as f:
         f.write("# Risk classifier weights: tools/train_risk_classifier.py (generated; do not edit).\n")
         f.write(f"# trained on {len(items)} messages of {', '.join(SETS)} and the starter corpus questions; C={C}\n")
         f.write(f"bias\t{w[-1]:.6f}\n")
-        for name, weight in zip(names, w[:-1]):
-            if abs(weight) >= MIN_WEIGHT:
-                f.write(f"{name}\t{weight:.6f}\n")
-                kept += 1
+        for name in sorted(table):
+            f.write(f"{name}\t{table[name]:.6f}\n")
     # Parity fixture: Swift must compute the same probabilities from the pruned weights.
-    table = {name: weight for name, weight in zip(names, w[:-1]) if abs(weight) >= MIN_WEIGHT}
-    samples = [("我不想活了", []), ("笑死我了哈哈哈", []), ("I can't do this anymore", ["everything hurts"]), ("药已经攒好了", ["我一直睡不着"])]
-    with open(os.path.join(ROOT, "Tests/Fixtures/safety/risk-classifier-parity.jsonl"), "w", encoding="utf-8") as f:
-        for text, recent in samples:
-            z = w[-1] + sum(table.get(x, 0.0) for x in features(text, recent))
+    parity = swift_features(PARITY, heartline)
+    with open(os.path.join(FIXTURES, "risk-classifier-parity.jsonl"), "w", encoding="utf-8") as f:
+        for (text, recent), features in zip(PARITY, parity):
+            z = w[-1] + sum(float(f"{table[x]:.6f}") for x in features if x in table)
             f.write(json.dumps({"text": text, "recent": recent, "probability": round(float(1 / (1 + np.exp(-z))), 6)}, ensure_ascii=False) + "\n")
-    print(f"wrote {kept} of {len(vocab)} weights to {out}")
+    print(f"wrote {len(table)} of {len(vocab)} weights to {out}")
 
 
 if __name__ == "__main__":

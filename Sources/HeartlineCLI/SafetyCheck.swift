@@ -24,6 +24,7 @@ struct SafetyCheck: AsyncParsableCommand {
         for message in messages {
             let detection = detector.detect(message, recent: recent)
             print("\(detection.tier.rawValue)\t\(detection.reasons.joined(separator: ","))\t\(detection.policy.joined(separator: ","))")
+            if !detection.concepts.isEmpty { print("  concepts: \(detection.concepts.sorted().map(\.rawValue).joined(separator: ", "))") }
             print("  canonical: \(detector.canonicalForm(message))")
             for finding in detector.explain(message) {
                 print("  \(finding.label)/\(finding.family)  \(finding.rule)  «\(finding.span)»")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Safety
 
 /// `heartline safety …`: tools for the safety layer's rules.
@@ -6,7 +7,7 @@ struct SafetyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "safety",
         abstract: "Evaluate, try and benchmark the safety layer's crisis detector.",
-        subcommands: [SafetyEval.self, SafetyCheck.self, SafetyBench.self]
+        subcommands: [SafetyEval.self, SafetyCheck.self, SafetyBench.self, SafetyFeatures.self]
     )
 }
 
@@ -16,9 +17,20 @@ struct LexiconOption: ParsableArguments {
     @Option(name: .long, help: "Lexicon directory to use instead of the built-in one (e.g. Sources/Safety/Resources/lexicon).")
     var lexicon: String?
 
+    @Option(name: .long, help: "Risk classifier weights to use instead of the built-in ones (a risk-classifier.tsv); `none` for rules only.")
+    var classifier: String?
+
     func detector() throws -> CrisisDetector {
         do {
-            return CrisisDetector(lexicon: try lexicon.map { try Lexicon.load(directory: $0) } ?? Lexicon.bundled(), classifier: try? RiskClassifier.bundled())
+            let model: RiskClassifier?
+            switch classifier {
+            case nil: model = try? RiskClassifier.bundled()
+            case "none": model = nil
+            case let path?:
+                guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw ValidationError("cannot read \(path)") }
+                model = try RiskClassifier.parse(text)
+            }
+            return CrisisDetector(lexicon: try lexicon.map { try Lexicon.load(directory: $0) } ?? Lexicon.bundled(), classifier: model)
         } catch {
             throw ValidationError("cannot load the lexicon: \(error)")
         }

@@ -19,6 +19,14 @@ public struct Detection: Sendable, Equatable {
     }
 
     public static let none = Detection(tier: .none)
+
+    /// Every crisis or concern verdict names at least one concept (the responder answers it).
+    func withConcepts() -> Detection {
+        guard concepts.isEmpty, tier > .none else { return self }
+        var copy = self
+        copy.concepts = tier == .crisis ? [.suicidalThought] : [.distress]
+        return copy
+    }
 }
 
 /// Anything that can judge a message's risk. The live one is `CrisisDetector`; tests inject
@@ -46,7 +54,7 @@ public struct CrisisDetector: CrisisDetecting {
     public var classifierConcernThreshold = 0.5
 
     public init(lexicon: Lexicon, classifier: RiskClassifier? = nil, contextTurns: Int = 3) {
-        let canonicalizer = Canonicalizer(variants: lexicon.variants)
+        let canonicalizer = Canonicalizer(variants: lexicon.variants, pinyin: lexicon.pinyin)
         self.engine = RuleEngine(lexicon: lexicon, ruleSet: "input", canonicalizer: canonicalizer)
         self.classifier = classifier
         self.contextTurns = contextTurns
@@ -74,25 +82,51 @@ public struct CrisisDetector: CrisisDetecting {
         detect(text, recent: [])
     }
 
-    /// The rules first; where they see no crisis, the classifier may raise the tier.
+    /// The rules first; where they see no crisis, the classifier may raise the tier. A message
+    /// the rules lowered as exaggeration (不活了不活了😂) is not raised to a crisis again.
     public func detect(_ text: String, recent: [String]) -> Detection {
-        var detection = rulesDetect(text, recent: recent)
-        guard let classifier, detection.tier < .crisis else { return detection }
-        let probability = classifier.probability(text, recent: Array(recent.suffix(contextTurns)))
-        if probability >= classifierCrisisThreshold {
+        let current = engine.canonicalizer.canonicalize(text)
+        let hits = engine.collectHits(current)
+        let findings = engine.evaluate(current, hits: hits)
+        var detection = rulesDetect(current, hits: hits, findings: findings, recent: recent)
+        guard let classifier, detection.tier < .crisis else { return detection.withConcepts() }
+        let input = classifierInput(current, hits: hits, findings: findings, recent: recent)
+        let probability = classifier.probability(input)
+        let lowered = detection.reasons.contains("exaggeration")
+        if probability >= classifierCrisisThreshold, !lowered {
             detection.tier = .crisis
             detection.reasons = ["classifier"] + detection.reasons
+            detection.concepts = Self.concepts(guessedFrom: hits, engine: engine)
         } else if probability >= classifierConcernThreshold, detection.tier == .none {
             detection.tier = .concern
             detection.reasons = ["classifier"]
         }
-        return detection
+        return detection.withConcepts()
     }
 
     /// What the rule engine alone decides (with the session's last turns).
     public func rulesDetect(_ text: String, recent: [String]) -> Detection {
         let current = engine.canonicalizer.canonicalize(text)
-        var detection = Self.summarise(engine.evaluate(current))
+        let hits = engine.collectHits(current)
+        return rulesDetect(current, hits: hits, findings: engine.evaluate(current, hits: hits), recent: recent).withConcepts()
+    }
+
+    func rulesDetect(_ current: CanonicalText, hits: [[RuleEngine.Hit]], findings: [RuleEngine.Finding], recent: [String]) -> Detection {
+        var detection = Self.summarise(findings)
+        if detection.tier == .crisis, let exaggeration = engine.exaggeration(of: findings, in: current, hits: hits) {
+            // Hyperbole is not a crisis; a plot is at most a concern. Other concerns stay, but not
+            // the concern shadow of a lowered wish (the `ideation` twin of `intent` on 不活了).
+            let lowered = findings.filter { $0.label == "crisis" }
+            let rest = Self.summarise(findings.filter { finding in
+                finding.label != "crisis" && !lowered.contains { $0.start < finding.end && finding.start < $0.end }
+            })
+            detection = rest
+            if exaggeration == .fiction || rest.tier == .concern {
+                detection.tier = .concern
+                if detection.concepts.isEmpty { detection.concepts = [.distress] }
+            }
+            detection.reasons = ["exaggeration"] + rest.reasons
+        }
         let turns = recent.suffix(contextTurns)
         guard detection.tier < .crisis, !turns.isEmpty else { return detection }
 
@@ -103,21 +137,23 @@ public struct CrisisDetector: CrisisDetecting {
         for turn in earlier { joined.append(turn) }
         let offset = joined.count
         joined.append(current)
-        let findings = engine.evaluate(joined).filter { $0.label == "crisis" }
-        let completed = findings.filter { $0.end > offset }
-        if !completed.isEmpty {
+        let findingsTogether = engine.evaluate(joined).filter { $0.label == "crisis" }
+        let completed = findingsTogether.filter { $0.end > offset }
+        if !completed.isEmpty, !detection.reasons.contains("exaggeration") {
             detection.tier = .crisis
             detection.reasons = ["escalation.context"] + Self.unique(completed.map(\.family))
+            detection.concepts = Set(completed.compactMap(\.concept))
             return detection
         }
         // A plan, the means, an attempt or a threat stated in the last turns is still there when
         // the next message changes the subject ("I have a blade in my room" … "gonna go lie down"),
         // unless this message steps back from it (thanks, feeling better, reaching out). A wish to
         // die that was already answered is not repeated: crisis mode adds the resource line.
-        let live = findings.filter { $0.family != "intent" }
+        let live = findingsTogether.filter { $0.end <= offset && $0.family != "intent" && $0.concept != .passiveWish && $0.concept != .burdensomeness }
         if !live.isEmpty, !engine.mentions(deescalationIn: current) {
             detection.tier = .crisis
             detection.reasons = ["escalation.carried"] + Self.unique(live.map(\.family))
+            detection.concepts = Set(live.compactMap(\.concept))
             return detection
         }
 
@@ -130,9 +166,78 @@ public struct CrisisDetector: CrisisDetecting {
         if concerned >= 2 {
             detection.tier = .crisis
             detection.reasons = ["escalation.sustained"] + detection.reasons
+            detection.concepts.insert(.hopelessness)
         }
         return detection
     }
+
+    /// What the classifier reads for `current` (see `RiskClassifier.Input`). Crisis findings are
+    /// left out: the classifier only speaks where the rules saw no crisis, so it learns the
+    /// wording and the concepts' words, not the rules' verdict.
+    func classifierInput(
+        _ current: CanonicalText, hits: [[RuleEngine.Hit]], findings: [RuleEngine.Finding], recent: [String]
+    ) -> RiskClassifier.Input {
+        var scalars: [Unicode.Scalar] = []
+        let turns = recent.suffix(contextTurns).map { Self.readable(engine.canonicalizer.canonicalize($0)) }
+        if !turns.isEmpty {
+            scalars += turns.joined(separator: [" "]).suffix(60)
+        }
+        scalars += [" ", "|", " "]
+        scalars += Self.readable(current)
+        var activations: [String] = []
+        for (id, classHits) in hits.enumerated() where !classHits.isEmpty {
+            let name = engine.classNames[id]
+            if !name.hasPrefix("=") { activations.append("c:" + name) }
+        }
+        for finding in findings where finding.label != "crisis" {
+            activations.append("r:\(finding.label):\(finding.concept?.rawValue ?? finding.family)")
+        }
+        return RiskClassifier.Input(scalars: scalars, activations: activations)
+    }
+
+    /// What the classifier reads for a message, for tests and `heartline safety features`.
+    public func classifierFeatures(_ text: String, recent: [String]) -> RiskClassifier.Input {
+        let current = engine.canonicalizer.canonicalize(text)
+        let hits = engine.collectHits(current)
+        return classifierInput(current, hits: hits, findings: engine.evaluate(current, hits: hits), recent: recent)
+    }
+
+    /// The classifier's probability for a message (nil without a classifier).
+    public func classifierProbability(_ text: String, recent: [String]) -> Double? {
+        classifier.map { $0.probability(classifierFeatures(text, recent: recent)) }
+    }
+
+    /// Canonical scalars with sentences kept apart by a space, and `?` after a question.
+    static func readable(_ text: CanonicalText) -> [Unicode.Scalar] {
+        var out: [Unicode.Scalar] = []
+        out.reserveCapacity(text.count + 4)
+        for i in 0..<text.count {
+            if i > 0, text.sentences[i] != text.sentences[i - 1] {
+                out.append(text.questions.contains(text.sentences[i - 1]) ? "?" : " ")
+            }
+            out.append(text.scalars[i])
+        }
+        if let last = text.sentences.last, text.questions.contains(last) { out.append("?") }
+        return out
+    }
+
+    /// A crisis the classifier found: the concepts whose words the message holds, or a suicidal
+    /// thought when none of them is there (the reply then asks directly).
+    static func concepts(guessedFrom hits: [[RuleEngine.Hit]], engine: RuleEngine) -> Set<RiskConcept> {
+        var found = Set<RiskConcept>()
+        for (id, classHits) in hits.enumerated() where !classHits.isEmpty {
+            if let concept = classConcepts[engine.classNames[id]] { found.insert(concept) }
+        }
+        return found.isEmpty ? [.suicidalThought] : found
+    }
+
+    /// Lexicon classes that name a concept on their own.
+    static let classConcepts: [String: RiskConcept] = [
+        "passive_wish": .passiveWish, "passive_event": .passiveWish, "burden_word": .burdensomeness,
+        "better_off": .burdensomeness, "unnoticed": .thwartedBelonging, "method_attribute": .methodQuestion,
+        "self_harm": .selfHarm, "conceal": .means, "farewell_act": .preparation, "stop_treatment": .treatmentRefusal,
+        "die_wish": .suicidalThought, "suicide": .suicidalThought,
+    ]
 
     /// Every finding with the rule that produced it, for `heartline safety check --explain`.
     public func explain(_ text: String) -> [(label: String, family: String, rule: String, span: String)] {
@@ -158,20 +263,25 @@ public struct CrisisDetector: CrisisDetecting {
         var crisis: [String] = []
         var concern: [String] = []
         var policy: [String] = []
+        var crisisConcepts = Set<RiskConcept>()
+        var concernConcepts = Set<RiskConcept>()
         for finding in findings {
             switch finding.label {
             case "crisis":
                 tier = .crisis
                 crisis.append(finding.family)
+                if let concept = finding.concept { crisisConcepts.insert(concept) }
             case "concern":
                 tier = max(tier, .concern)
                 concern.append(finding.family)
+                if let concept = finding.concept { concernConcepts.insert(concept) }
             default:
                 policy.append(finding.label)
             }
         }
         let reasons = tier == .crisis ? crisis : tier == .concern ? concern : []
-        return Detection(tier: tier, reasons: unique(reasons), policy: unique(policy))
+        let concepts = tier == .crisis ? crisisConcepts : tier == .concern ? concernConcepts : []
+        return Detection(tier: tier, reasons: unique(reasons), policy: unique(policy), concepts: concepts)
     }
 
     static func unique(_ values: [String]) -> [String] {

@@ -7,7 +7,7 @@ public struct OutputChecker: Sendable {
     let engine: RuleEngine
 
     public init(lexicon: Lexicon) {
-        engine = RuleEngine(lexicon: lexicon, ruleSet: "output", canonicalizer: Canonicalizer(variants: lexicon.variants))
+        engine = RuleEngine(lexicon: lexicon, ruleSet: "output", canonicalizer: Canonicalizer(variants: lexicon.variants, pinyin: lexicon.pinyin))
     }
 
     /// The checker over the shipped lexicon, built once per process.

@@ -1,10 +1,11 @@
 import Foundation
 
-/// The statistical second opinion next to the rule engine: logistic regression over character
-/// 1–3-grams and Latin words, trained on the project's own labelled safety sets by
-/// `tools/train_risk_classifier.py` (weights in `Resources/risk-classifier.tsv`). The rules are
-/// precise but only know the wordings someone wrote down; the classifier generalises from
-/// examples, so it catches risk phrased in ways the lexicon lacks. See docs/safety.md.
+/// The statistical second opinion next to the rule engine: logistic regression over the rule
+/// engine's concept activations and the 1–3-grams and Latin words of the CANONICAL text (slang,
+/// pinyin, Traditional characters and emoji already read), trained by
+/// `tools/train_risk_classifier.py` on the generated set and the project's hand-written sets
+/// (weights in `Resources/risk-classifier.tsv`). The rules are precise but only know the wordings
+/// someone wrote down; the classifier generalises from examples. See docs/safety.md.
 public struct RiskClassifier: Sendable {
     public enum LoadError: Error, Sendable, CustomStringConvertible {
         case missing
@@ -58,10 +59,24 @@ public struct RiskClassifier: Sendable {
         return RiskClassifier(bias: bias, weights: weights)
     }
 
-    /// Probability (0…1) that the message, read with the session's earlier turns, shows crisis risk.
-    public func probability(_ text: String, recent: [String] = []) -> Double {
+    /// What the classifier reads: the canonical text of the session's last turns (60 scalars at
+    /// most), " | ", the canonical text of the message with `?` after each question sentence; and
+    /// the rule engine's activations (`c:<class>` for each lexicon class seen, `r:<label>:<concept>`
+    /// for each finding). Built by `CrisisDetector.classifierInput`.
+    public struct Input: Sendable, Equatable {
+        public var scalars: [Unicode.Scalar]
+        public var activations: [String]
+
+        public init(scalars: [Unicode.Scalar], activations: [String]) {
+            self.scalars = scalars
+            self.activations = activations
+        }
+    }
+
+    /// Probability (0…1) that the message shows crisis risk.
+    public func probability(_ input: Input) -> Double {
         var z = bias
-        for feature in Self.featureKeys(text, recent: recent) { z += weights[feature] ?? 0 }
+        for feature in Self.featureKeys(input) { z += weights[feature] ?? 0 }
         return 1 / (1 + exp(-z))
     }
 
@@ -79,28 +94,10 @@ public struct RiskClassifier: Sendable {
         return hash
     }
 
-    /// Scalars of the text the features are read from (see `features`).
-    private static func normalizedScalars(_ text: String, recent: [String]) -> [Unicode.Scalar] {
-        let context = recent.joined(separator: " ").unicodeScalars.suffix(60)
-        var scalars: [Unicode.Scalar] = []
-        scalars.reserveCapacity(context.count + 3 + text.unicodeScalars.count)
-        var previousSpace = false
-        for scalar in [context.lazy.map { $0 }, " | ".unicodeScalars.lazy.map { $0 }, text.unicodeScalars.lazy.map { $0 }].joined() {
-            if scalar.properties.isWhitespace {
-                if !previousSpace { scalars.append(" ") }
-                previousSpace = true
-                continue
-            }
-            previousSpace = false
-            scalars.append(scalar.value >= 0x41 && scalar.value <= 0x5a ? Unicode.Scalar(scalar.value + 32)! : scalar)
-        }
-        return scalars
-    }
-
     /// `features`, as keys.
-    static func featureKeys(_ text: String, recent: [String]) -> Set<UInt64> {
-        let scalars = normalizedScalars(text, recent: recent)
-        var found = Set<UInt64>(minimumCapacity: scalars.count * 4)
+    static func featureKeys(_ input: Input) -> Set<UInt64> {
+        let scalars = input.scalars
+        var found = Set<UInt64>(minimumCapacity: scalars.count * 4 + input.activations.count)
         for n in 1...3 where scalars.count >= n {
             for i in 0...(scalars.count - n) { found.insert(key(scalars[i..<(i + n)])) }
         }
@@ -115,15 +112,16 @@ public struct RiskClassifier: Sendable {
             }
         }
         if let first = start { found.insert(key(prefix + scalars[first...])) }
+        for activation in input.activations { found.insert(key(activation.unicodeScalars)) }
         return found
     }
 
-    /// The features, exactly as the training script computes them: the last 60 characters of the
-    /// earlier turns, " | ", the message; ASCII letters lower-cased, white space runs collapsed;
-    /// every 1-, 2- and 3-scalar substring, and every run of ASCII letters as `w:<word>`.
-    static func features(_ text: String, recent: [String]) -> Set<String> {
-        let scalars = normalizedScalars(text, recent: recent)
-        var found = Set<String>()
+    /// The features, as `heartline safety features` prints them for the training script: every 1-,
+    /// 2- and 3-scalar substring of the input's scalars, every run of ASCII letters as `w:<word>`,
+    /// and the activations as they are.
+    public static func features(_ input: Input) -> Set<String> {
+        let scalars = input.scalars
+        var found = Set<String>(input.activations)
         for n in 1...3 where scalars.count >= n {
             for i in 0...(scalars.count - n) {
                 var piece = String.UnicodeScalarView()

@@ -73,7 +73,7 @@ import Testing
         #expect(tier(filler + filler) == .none)
     }
 
-    @Test(arguments: ["最近很绝望，看不到希望", "活着没意思", "我就是个累赘", "I feel hopeless"])
+    @Test(arguments: ["最近很绝望，看不到希望", "活着没意思", "我觉得自己一无是处", "I feel hopeless"])
     func hopelessnessIsConcern(_ text: String) { #expect(tier(text) == .concern) }
 
     @Test(arguments: ["最近总是失眠怎么办", "和父母吵架了", "how do I deal with stress"])

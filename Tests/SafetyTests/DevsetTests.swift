@@ -44,6 +44,38 @@ import Testing
         #expect(report.precision >= 0.97, "crisis precision \(report.precision)")
     }
 
+    /// The generated set (tools/generate_risk_set.py): every kind × register with matched hard
+    /// negatives, labelled by the guideline. Tuned on, so a regression guard, rules alone.
+    @Test func generatedSetTargets() throws {
+        let path = Repo.root.appendingPathComponent("Tests/Fixtures/safety/generated.jsonl").path
+        let report = EvalReport(items: try EvalDataset.load(path: path), detector: TestLexicon.detector)
+        #expect(report.outcomes.count >= 1000)
+        #expect(report.recall >= 0.97, "crisis recall \(report.recall)")
+        #expect(report.precision >= 0.97, "crisis precision \(report.precision)")
+        #expect(report.hardNegativeFalseCrisisRate <= 0.03, "false crisis on hard negatives \(report.hardNegativeFalseCrisisRate)")
+        for row in report.perRegister { #expect(Double(row.right) / Double(row.total) >= 0.85, "register \(row.register) \(row.right)/\(row.total)") }
+        let coverage = report.conceptCoverage
+        #expect(coverage.withConcept == coverage.detected)
+    }
+
+    @Test func sealedFormatIsRead() throws {
+        let jsonl = """
+        {"id": "s1", "text": "a", "tier": "crisis", "crisis": true, "kind": "passive_wish", "register": "euphemism", "lang": "zh", "recent": ["b"]}
+        {"id": "s2", "text": "c", "tier": "concern", "kind": "hopelessness", "register": "direct", "lang": "zh"}
+        {"id": "s3", "text": "d", "tier": "none", "kind": "negative:idiom", "register": "slang", "lang": "zh"}
+        """
+        let items = try EvalDataset.parse(Data(jsonl.utf8))
+        #expect(items.map(\.expected) == [.crisis, .notCrisis, .notCrisis])
+        #expect(items.map(\.tier) == [.crisis, .concern, SafetyTier.none])
+        #expect(items[0].register == "euphemism" && items[0].recent == ["b"])
+        #expect(items[2].isHardNegative && !items[1].isHardNegative)
+        #expect(throws: EvalDatasetError.self) { try EvalDataset.parse(Data(#"{"text":"a","tier":"maybe"}"#.utf8)) }
+        let report = EvalReport(items: [EvalItem(text: "笑死我了", expected: .notCrisis, kinds: ["negative:idiom"], tier: SafetyTier.none, register: "slang")], detector: TestLexicon.detector)
+        #expect(report.hardNegatives == (1, 0))
+        #expect(report.tierConfusion[SafetyTier.none]?[SafetyTier.none] == 1)
+        #expect(report.render(showText: false).contains("tier confusion"))
+    }
+
     @Test func jsonlMayStartWithComments() throws {
         let items = try EvalDataset.parse(Data("# a comment\n# another\n{\"text\":\"a\",\"crisis\":true}\n".utf8))
         #expect(items.count == 1)

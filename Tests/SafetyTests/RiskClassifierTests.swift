@@ -7,21 +7,25 @@ import Testing
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/safety")
 
+    /// The training script computes its probabilities from the features `heartline safety
+    /// features` printed and the pruned weights it wrote; the live detector must agree.
     @Test func swiftComputesTheTrainingScriptsProbabilities() throws {
-        let classifier = try RiskClassifier.bundled()
+        let detector = try CrisisDetector.bundled()
         let text = try String(contentsOf: Self.fixtures.appendingPathComponent("risk-classifier-parity.jsonl"), encoding: .utf8)
         struct Sample: Decodable { var text: String; var recent: [String]; var probability: Double }
         let samples = try text.split(separator: "\n").map { try JSONDecoder().decode(Sample.self, from: Data($0.utf8)) }
         #expect(samples.count >= 4)
         for sample in samples {
-            #expect(abs(classifier.probability(sample.text, recent: sample.recent) - sample.probability) < 1e-4, "\(sample.text)")
+            let probability = try #require(detector.classifierProbability(sample.text, recent: sample.recent))
+            #expect(abs(probability - sample.probability) < 1e-4, "\(sample.text)")
         }
     }
 
     @Test func featureKeysAreTheKeysOfTheFeatures() {
+        let detector = TestLexicon.detector
         for (text, recent) in [("Hi  你好", [String]()), ("我不想活了 bye", ["最近 很累", "WORK sucks"]), ("", []), ("abc", [])] {
-            let keys = RiskClassifier.featureKeys(text, recent: recent)
-            #expect(keys == Set(RiskClassifier.features(text, recent: recent).map { RiskClassifier.key($0.unicodeScalars) }))
+            let input = detector.classifierFeatures(text, recent: recent)
+            #expect(RiskClassifier.featureKeys(input) == Set(RiskClassifier.features(input).map { RiskClassifier.key($0.unicodeScalars) }))
         }
     }
 
@@ -39,16 +43,25 @@ import Testing
             .appendingPathComponent("Sources/Safety/Resources/risk-classifier.tsv")
     }
 
-    @Test func featuresMatchTheDocumentedExtraction() {
-        let features = RiskClassifier.features("Hi  你好", recent: [])
+    /// The classifier reads canonical text (slang, pinyin, Traditional, emoji read), `?` after a
+    /// question, and the rule engine's class activations.
+    @Test func featuresAreReadFromCanonicalText() {
+        let detector = TestLexicon.detector
+        let features = RiskClassifier.features(detector.classifierFeatures("紫砂？😂", recent: []))
         #expect(features.contains(" | "))
-        #expect(features.contains("w:hi") && features.contains("你好") && features.contains("i 你"))
-        #expect(!features.contains("  "))
+        #expect(features.contains("自杀") && !features.contains("紫砂"))
+        #expect(features.contains("杀?"), "the question mark survives as a per-sentence flag")
+        #expect(features.contains("😂") && features.contains("c:joke"))
+        let pinyin = RiskClassifier.features(detector.classifierFeatures("wo zhen de bu xiang huo le", recent: []))
+        #expect(pinyin.contains("不想活"))
+        let english = RiskClassifier.features(detector.classifierFeatures("Hi  there", recent: []))
+        #expect(english.contains("w:hi") && english.contains("w:there"))
     }
 
     @Test func parsesAndRejectsMalformedWeights() throws {
         let classifier = try RiskClassifier.parse("# comment\nbias\t-1.0\n死\t3.0\n \t0.1\n")
-        #expect(classifier.probability("死") > classifier.probability("好"))
+        #expect(classifier.probability(.init(scalars: Array("死".unicodeScalars), activations: []))
+            > classifier.probability(.init(scalars: Array("好".unicodeScalars), activations: [])))
         #expect(throws: RiskClassifier.LoadError.self) { try RiskClassifier.parse("bias\tx\n") }
     }
 

@@ -14,6 +14,8 @@ struct CanonicalText: Sendable {
     var sentences: [Int32] = []
     /// Whether each scalar stands inside 《title marks》 (a book, film or song); empty when none does.
     var inTitle: [Bool] = []
+    /// Sentences that ended with a question mark (the mark itself is not kept).
+    var questions: Set<Int32> = []
 
     var count: Int { scalars.count }
 
@@ -47,6 +49,7 @@ struct CanonicalText: Sendable {
             inTitle += repeatElement(false, count: scalars.count - inTitle.count)
             inTitle += other.inTitle.isEmpty ? Array(repeating: false, count: other.scalars.count) : other.inTitle
         }
+        questions.formUnion(other.questions.map { $0 + sentenceShift })
         scalars += other.scalars
         units += other.units.map { $0 + unitShift }
         clauses += other.clauses.map { $0 + clauseShift }

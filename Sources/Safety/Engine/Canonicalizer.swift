@@ -8,14 +8,15 @@ struct Canonicalizer: Sendable {
     private let variants: PhraseMatcher
     private let plain: [[Unicode.Scalar]]
     private let wordOnly: [Bool]
+    private let pinyinReader: PinyinReader
 
-    init(variants list: [Lexicon.Variant]) {
+    init(variants list: [Lexicon.Variant], pinyin: PinyinReader = PinyinReader()) {
         var emoji: [Unicode.Scalar: [Unicode.Scalar]] = [:]
         var characters: [Unicode.Scalar: Unicode.Scalar] = [:]
         var forms: [[Unicode.Scalar]] = []
         var plain: [[Unicode.Scalar]] = []
         var wordOnly: [Bool] = []
-        let bare = Canonicalizer(emoji: [:], characters: [:], variants: PhraseMatcher(phrases: []), plain: [], wordOnly: [])
+        let bare = Canonicalizer(emoji: [:], characters: [:], variants: PhraseMatcher(phrases: []), plain: [], wordOnly: [], pinyin: PinyinReader())
         for variant in list {
             let form = Array(variant.form.unicodeScalars.filter { $0.value != 0xFE0F })
             let replacement = Array(TextNormalizer.fold(variant.plain).unicodeScalars)
@@ -31,13 +32,14 @@ struct Canonicalizer: Sendable {
             plain.append(bare.canonicalize(variant.plain).scalars)
             wordOnly.append(variant.wordOnly)
         }
-        self.init(emoji: emoji, characters: characters, variants: PhraseMatcher(phrases: forms), plain: plain, wordOnly: wordOnly)
+        self.init(emoji: emoji, characters: characters, variants: PhraseMatcher(phrases: forms), plain: plain, wordOnly: wordOnly, pinyin: pinyin)
     }
 
     private init(
         emoji: [Unicode.Scalar: [Unicode.Scalar]], characters: [Unicode.Scalar: Unicode.Scalar], variants: PhraseMatcher,
-        plain: [[Unicode.Scalar]], wordOnly: [Bool]
+        plain: [[Unicode.Scalar]], wordOnly: [Bool], pinyin: PinyinReader
     ) {
+        self.pinyinReader = pinyin
         self.emoji = emoji
         self.characters = characters
         self.variants = variants
@@ -57,6 +59,7 @@ struct Canonicalizer: Sendable {
         var lastKind: Kind?
         var lastWasWord = false
         var inTitle = false
+        var questions = Set<Int32>()
 
         func push(_ scalar: Unicode.Scalar) {
             out.scalars.append(scalar)
@@ -107,9 +110,15 @@ struct Canonicalizer: Sendable {
                 // A full stop ends a sentence; a dot inside a word (s.u.i.c.i.d.e, 3.5) only separates.
                 if let next, CanonicalText.isWord(next) { separated = true } else { boundary(sentenceEnds: true) }
             } else if CanonicalText.isSentenceMark(scalar) {
+                // The question mark goes, the question stays: a per-sentence flag.
+                if scalar == "?" || scalar == "？", let last = out.sentences.last { questions.insert(last) }
                 boundary(sentenceEnds: true)
             } else if CanonicalText.isClauseMark(scalar) {
                 boundary(sentenceEnds: false)
+            } else if Self.isEmoji(scalar) {
+                // An emoji the table does not name stays as itself (😂, 🤣, 🙃): laughter and
+                // irony must reach the joke context, and the classifier sees it as a token.
+                emit(scalar)
             } else {
                 separated = true
             }
@@ -117,8 +126,70 @@ struct Canonicalizer: Sendable {
         joinSpelledOut(&out)
         readLeetspeak(&out)
         applyVariants(&out)
+        // After the variants, so a form they produce (`sewer slide` → `suicide`) is read the
+        // same way as the lexicon's own terms.
+        if !pinyinReader.isEmpty { readPinyin(&out) }
         assignUnits(&out)
+        out.questions = questions
         return out
+    }
+
+    /// Emoji proper, not the modifiers, joiners and selectors that build sequences.
+    private static func isEmoji(_ s: Unicode.Scalar) -> Bool {
+        let v = s.value
+        guard v >= 0x2190, !(0x1F3FB...0x1F3FF).contains(v), v != 0x200D, v != 0x20E3, !(0xFE00...0xFE0F).contains(v) else { return false }
+        return s.properties.isEmojiPresentation || (s.properties.isEmoji && v >= 0x2600)
+    }
+
+    /// Runs of Latin words in one sentence that are all pinyin (three syllables or more) become the
+    /// characters `PinyinReader` reads them as. A lone tone digit (`si 3` after `si3` was split)
+    /// belongs to the run.
+    private func readPinyin(_ text: inout CanonicalText) {
+        let s = text.scalars
+        var words: [(start: Int, end: Int, syllables: [String]?)] = []
+        var i = 0
+        while i < s.count {
+            guard CanonicalText.isWord(s[i]) else { i += 1; continue }
+            var j = i
+            while j < s.count, CanonicalText.isWord(s[j]) { j += 1 }
+            let word = String(String.UnicodeScalarView(s[i..<j]))
+            let isTone = j == i + 1 && ("1"..."5").contains(s[i])
+            words.append((i, j, isTone ? [] : pinyinReader.split(Substring(word))))
+            i = j
+        }
+        var replacements: [(start: Int, end: Int, chars: String)] = []
+        var k = 0
+        while k < words.count {
+            guard words[k].syllables != nil else { k += 1; continue }
+            var m = k
+            var run: [String] = []
+            while m < words.count, let syllables = words[m].syllables {
+                if m > k {
+                    let between = s[words[m - 1].end..<words[m].start]
+                    guard between.allSatisfy({ $0 == " " }), text.sentences[words[m].start] == text.sentences[words[k].start] else { break }
+                }
+                run += syllables
+                m += 1
+            }
+            if run.count >= 3 { replacements.append((words[k].start, words[m - 1].end, pinyinReader.read(run))) }
+            k = max(m, k + 1)
+        }
+        guard !replacements.isEmpty else { return }
+        var out = CanonicalText()
+        var position = 0
+        for r in replacements {
+            while position < r.start {
+                out.append(s[position], like: position, of: text)
+                position += 1
+            }
+            for c in r.chars.unicodeScalars { out.append(c, like: r.start, of: text) }
+            position = r.end
+        }
+        while position < s.count {
+            out.append(s[position], like: position, of: text)
+            position += 1
+        }
+        text = out
     }
 
     /// Pinyin vowels with tone marks, read without them.

@@ -39,6 +39,16 @@ enum EngineClass {
     /// Thanks, relief, reaching out (`谢谢`, `好多了`, `我会打电话`): a message that de-escalates is
     /// not held to the crisis of the turns before it.
     static let deescalation = "deescalation"
+    /// Question words (`怎么`, `多少`, `哪里`, `是不是`, `how`): with a question mark, what `[ask]` rules need.
+    static let question = "question"
+    /// Laughter and irony (`哈哈`, 😂, `lol`, `[狗头]`): exaggeration that may lower a bare wish.
+    static let joke = "joke"
+    /// Saying that it is meant (`不是开玩笑`, `认真的`): nothing is lowered as exaggeration.
+    static let serious = "serious"
+    /// Degree complements (`累得`, `气得`, `烦得`): 累得想死 is how tired, not a wish.
+    static let degree = "degree"
+    /// Fiction anywhere in the message (`小说`, `剧里`, `主角`): a plot, not the speaker.
+    static let fiction = "fiction"
     /// Built in: runs of digits or Chinese numerals.
     static let number = "number"
     /// Built in: numbers of ten or more (`30`, `几十`).
@@ -47,6 +57,7 @@ enum EngineClass {
     static let builtIn: Set<String> = [number, many]
     static let context: [String] = [
         hardNegative, topic, negation, notNegation, frame, frameAfter, selfWords, otherPeople, preposition, immediate, past, recovered, deescalation, accident, dream, calm, subordinate, mainClause,
+        question, joke, serious, degree, fiction,
     ]
 
     /// Units between a negation cue and what it negates.

@@ -57,6 +57,9 @@ public struct Lexicon: Sendable {
             public static let thirdParty = Flags(rawValue: 2)
             /// Negation, reported speech and topic frames do not soften it.
             public static let fixed = Flags(rawValue: 4)
+            /// Only in a question: the sentence ends with a question mark or holds a question word
+            /// (`@question`: 怎么, 多少, 哪里, 是不是…).
+            public static let question = Flags(rawValue: 8)
         }
 
         public var label: String
@@ -70,6 +73,8 @@ public struct Lexicon: Sendable {
     }
 
     public var variants: [Variant] = []
+    /// Whole sentences in pinyin, read as characters (`pinyin.txt`; empty when the file is absent).
+    var pinyin = PinyinReader()
     public var classes: [String: [Term]] = [:]
     /// Rules by file name without extension: `input`, `output`.
     public var rules: [String: [Rule]] = [:]
@@ -109,6 +114,10 @@ public struct Lexicon: Sendable {
         if names.contains("traditional.txt") {
             let path = (directory as NSString).appendingPathComponent("traditional.txt")
             try LexiconParser.parseCharacters(try read(path), file: "traditional.txt", into: &lexicon)
+        }
+        if names.contains("pinyin.txt") {
+            let path = (directory as NSString).appendingPathComponent("pinyin.txt")
+            lexicon.pinyin = try PinyinReader.parse(try read(path), file: "pinyin.txt")
         }
         for name in names where name.hasSuffix(".classes") {
             let path = (directory as NSString).appendingPathComponent(name)

@@ -96,6 +96,7 @@ enum LexiconParser {
                     case "any": flags.insert(.anySubject)
                     case "third": flags.insert(.thirdParty)
                     case "fixed": flags.insert(.fixed)
+                    case "ask": flags.insert(.question)
                     case let other: throw .syntax(file: file, line: number, message: "unknown flag `\(other)`")
                     }
                 }

@@ -1,3 +1,5 @@
+import ChatCore
+
 /// How a match is read in its context: negation and accidents, topic phrases, titles and
 /// reported frames, the past with a recovery, who the subject is, immediacy (docs/safety.md,
 /// "How a message is read").
@@ -5,7 +7,10 @@ extension RuleEngine {
     enum Subject { case speaker, other, unknown }
 
     func settle(_ rule: CompiledRule, start: Int, end: Int, hits: [[Hit]], text: CanonicalText) -> Finding? {
-        var finding = Finding(label: rule.label, family: rule.family, start: start, end: end, rule: rule.source)
+        var finding = Finding(
+            label: rule.label, family: rule.family, start: start, end: end, rule: rule.source,
+            concept: rule.isRisk ? Self.concept(family: rule.family, label: rule.label) : nil
+        )
         if rule.flags.contains(.fixed) { return finding }
         if isNegated(start: start, end: end, hits: hits, text: text) { return nil }
         guard rule.isRisk else { return finding }
@@ -23,15 +28,58 @@ extension RuleEngine {
         // message says they are calm now (她现在在家，情绪还算稳定).
         if aboutOther, rule.label == "crisis", isImmediate(at: start, hits: hits, text: text), !saysCalm(hits: hits, text: text) {
             finding.family = "third_party"
+            finding.concept = .thirdPersonAtRisk
             return finding
         }
         if aboutOther { return softened(finding, to: "third_party") }
+        // An act dangerous whoever does it (`[any]`), done by someone else: the reply helps the
+        // speaker help them, so the concept is the third person at risk.
+        if rule.flags.contains(.anySubject), rule.label == "crisis", let concept = finding.concept, Self.acts.contains(concept),
+           subject(before: start, hits: hits, text: text) == .other, !addressee(before: start, hits: hits, text: text) {
+            finding.concept = .thirdPersonAtRisk
+        }
         return finding
+    }
+
+    /// The concept a rule family stands for. New families are named after the concept itself
+    /// (`passive_wish`, `burdensomeness`…); the older ones map here. A concern is hopelessness or
+    /// distress: the concept says what the reply should answer, and a concern reply never asks
+    /// about a plan.
+    static func concept(family: String, label: String) -> RiskConcept {
+        if label == "concern" { return family == "hopelessness" ? .hopelessness : .distress }
+        if let named = RiskConcept(rawValue: family) { return named }
+        switch family {
+        case "intent", "ideation": return .suicidalThought
+        case "method": return .methodQuestion
+        case "violence": return .harmToOthers
+        case "third_party": return .thirdPersonAtRisk
+        case "abuse_received": return .distress
+        default: return .suicidalThought
+        }
+    }
+
+    /// Whether the nearest person before `start` in its clause is the one spoken to (你们学校天台,
+    /// your roof): a place of theirs, not a person at risk.
+    func addressee(before start: Int, hits: [[Hit]], text: CanonicalText) -> Bool {
+        let clause = text.clauses[start]
+        guard let nearest = hits[Int(context.otherPeople)].filter({ Int($0.end) <= start && text.clauses[Int($0.start)] == clause }).max(by: { $0.end < $1.end })
+        else { return false }
+        let first = text.scalars[Int(nearest.start)]
+        return first == "你" || first == "您" || (first == "y" && text.scalars.count > Int(nearest.start) + 2 && text.scalars[Int(nearest.start) + 1] == "o")
+    }
+
+    /// Acts whose concept becomes `third_person_at_risk` when someone else does them.
+    static let acts: Set<RiskConcept> = [.plan, .preparation, .means, .attempt, .methodQuestion, .selfHarm]
+
+    /// A sentence that asks: it ended with a question mark, or it holds a question word.
+    func isQuestion(sentence: Int32, hits: [[Hit]], text: CanonicalText) -> Bool {
+        text.questions.contains(sentence) || hits[Int(context.question)].contains { text.sentences[Int($0.start)] == sentence }
     }
 
     func softened(_ finding: Finding, to family: String) -> Finding {
         var copy = finding
         copy.label = "concern"
+        copy.concept = finding.family == "hopelessness" ? .hopelessness : .distress
         copy.family = family
         return copy
     }

@@ -1,3 +1,5 @@
+import ChatCore
+
 /// Evaluates one rule set (`input.rules`, `output.rules`) over canonical text: finds every term in
 /// one pass, drops hits inside hard negatives, matches the rules, then reads the context of each
 /// match — negation, reported speech and topic frames, who the subject is, immediacy — to settle
@@ -14,6 +16,8 @@ struct RuleEngine: Sendable {
         var end: Int
         /// `file:line` of the rule, for rule authors (`heartline safety check --explain`).
         var rule: String
+        /// The risk concept the rule's family names (before context softened it); nil for policy rules.
+        var concept: RiskConcept?
     }
 
     struct Hit {
@@ -34,6 +38,7 @@ struct RuleEngine: Sendable {
     struct Context {
         var hardNegative, topic, negation, notNegation, frame, frameAfter, selfWords, otherPeople, preposition, immediate, number, many: Int32
         var past, recovered, deescalation, accident, dream, calm, subordinate, mainClause: Int32
+        var question, joke, serious, degree, fiction: Int32
     }
 
     let canonicalizer: Canonicalizer
@@ -41,6 +46,8 @@ struct RuleEngine: Sendable {
     private let phraseClasses: [[Int32]]
     private let phraseIsPrefix: [Bool]
     private let classCount: Int
+    /// Class names by id, for the classifier's activations (`c:<class>`).
+    let classNames: [String]
     let context: Context
     private let rules: [CompiledRule]
 
@@ -97,6 +104,9 @@ struct RuleEngine: Sendable {
         self.phraseClasses = phraseClasses
         self.phraseIsPrefix = phraseIsPrefix
         self.classCount = classIDs.count
+        var names = [String](repeating: "", count: classIDs.count)
+        for (name, id) in classIDs { names[Int(id)] = name }
+        self.classNames = names
         self.rules = compiled
         self.context = Context(
             hardNegative: id(EngineClass.hardNegative), topic: id(EngineClass.topic), negation: id(EngineClass.negation),
@@ -105,7 +115,9 @@ struct RuleEngine: Sendable {
             immediate: id(EngineClass.immediate), number: id(EngineClass.number), many: id(EngineClass.many),
             past: id(EngineClass.past), recovered: id(EngineClass.recovered), deescalation: id(EngineClass.deescalation),
             accident: id(EngineClass.accident), dream: id(EngineClass.dream), calm: id(EngineClass.calm),
-            subordinate: id(EngineClass.subordinate), mainClause: id(EngineClass.mainClause)
+            subordinate: id(EngineClass.subordinate), mainClause: id(EngineClass.mainClause),
+            question: id(EngineClass.question), joke: id(EngineClass.joke), serious: id(EngineClass.serious),
+            degree: id(EngineClass.degree), fiction: id(EngineClass.fiction)
         )
     }
 
@@ -117,7 +129,11 @@ struct RuleEngine: Sendable {
     /// Every finding in `text`, strongest context applied. `from` limits findings to those ending
     /// after that scalar offset (the current message when reading a session's turns together).
     func evaluate(_ text: CanonicalText, endingAfter from: Int = 0) -> [Finding] {
-        let hits = collectHits(text)
+        evaluate(text, hits: collectHits(text), endingAfter: from)
+    }
+
+    /// The same, over hits already collected (the detector reuses them for the classifier).
+    func evaluate(_ text: CanonicalText, hits: [[Hit]], endingAfter from: Int = 0) -> [Finding] {
         var negated: [(start: Int, end: Int)] = []
         var candidates: [(rule: Int, finding: Finding)] = []
         for (index, rule) in rules.enumerated() {
@@ -126,6 +142,7 @@ struct RuleEngine: Sendable {
             for first in firsts {
                 guard let end = extend(rule, from: first, hits: hits, text: text) else { continue }
                 let start = Int(first.start)
+                if rule.flags.contains(.question), !isQuestion(sentence: text.sentences[start], hits: hits, text: text) { continue }
                 if let finding = settle(rule, start: start, end: end, hits: hits, text: text) {
                     if end > from { candidates.append((index, finding)) }
                 } else {

@@ -1,3 +1,4 @@
+import ChatCore
 import Foundation
 
 /// One labelled message for `heartline safety eval`.
@@ -17,12 +18,23 @@ public struct EvalItem: Sendable, Equatable {
     public var kinds: [String]
     /// Earlier questions of the session, oldest first.
     public var recent: [String]
+    /// The labelled tier, when the file gives one (`"tier"` in the sealed format).
+    public var tier: SafetyTier?
+    /// How it is written (`direct`, `pinyin`, `long_buried`…), when the file says.
+    public var register: String?
 
-    public init(text: String, expected: Expectation, kinds: [String] = [], recent: [String] = []) {
+    public init(text: String, expected: Expectation, kinds: [String] = [], recent: [String] = [], tier: SafetyTier? = nil, register: String? = nil) {
         self.text = text
         self.expected = expected
         self.kinds = kinds
         self.recent = recent
+        self.tier = tier
+        self.register = register
+    }
+
+    /// A hard negative: `kind` `negative:…` (sealed format) or `hard_negative` (older sets).
+    public var isHardNegative: Bool {
+        kinds.contains { $0.hasPrefix("negative:") || $0 == "hard_negative" }
     }
 }
 
@@ -40,8 +52,9 @@ public enum EvalDatasetError: Error, Sendable, CustomStringConvertible {
     }
 }
 
-/// Reads evaluation files: JSONL `{"text", "crisis": bool, "kind"?, "recent"?}` or the PsySUICIDE
-/// JSON array (`{"text", "labels": [...]}` with Chinese labels).
+/// Reads evaluation files: JSONL `{"text", "crisis": bool, "kind"?, "recent"?}`, the sealed format
+/// (`{"text", "tier", "crisis"?, "kind", "register", "recent"?}`, Tests/Fixtures/safety/README or
+/// docs/safety.md) or the PsySUICIDE JSON array (`{"text", "labels": [...]}` with Chinese labels).
 public enum EvalDataset {
     /// PsySUICIDE labels that mean crisis for Heartline's policy.
     public static let crisisLabels: Set<String> = [
@@ -74,7 +87,9 @@ public enum EvalDataset {
     static func jsonl(_ data: Data) throws(EvalDatasetError) -> [EvalItem] {
         struct Line: Decodable {
             var text: String
-            var crisis: Bool
+            var crisis: Bool?
+            var tier: String?
+            var register: String?
             var kind: String?
             var recent: [String]?
             /// Same as `recent` (earlier turns, oldest first); accepted for other tools' files.
@@ -84,12 +99,14 @@ public enum EvalDataset {
         for (index, raw) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
             let trimmed = raw.drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
             if trimmed.isEmpty || trimmed.first == UInt8(ascii: "#") { continue }
-            guard let line = try? JSONDecoder().decode(Line.self, from: Data(trimmed)) else {
-                throw .badLine(index + 1, "expected {\"text\": string, \"crisis\": bool, \"kind\"?: string, \"recent\"?: [string]}")
-            }
+            let expectation = "expected {\"text\": string, \"crisis\": bool or \"tier\": crisis|concern|none, \"kind\"?: string, \"recent\"?: [string]}"
+            guard let line = try? JSONDecoder().decode(Line.self, from: Data(trimmed)) else { throw .badLine(index + 1, expectation) }
+            let tier = line.tier.flatMap(SafetyTier.init(rawValue:))
+            if line.tier != nil, tier == nil { throw .badLine(index + 1, "tier must be crisis, concern or none") }
+            guard let crisis = tier.map({ $0 == .crisis }) ?? line.crisis else { throw .badLine(index + 1, expectation) }
             items.append(EvalItem(
-                text: line.text, expected: line.crisis ? .crisis : .notCrisis,
-                kinds: line.kind.map { [$0] } ?? [], recent: line.recent ?? line.history ?? []
+                text: line.text, expected: crisis ? .crisis : .notCrisis,
+                kinds: line.kind.map { [$0] } ?? [], recent: line.recent ?? line.history ?? [], tier: tier, register: line.register
             ))
         }
         return items

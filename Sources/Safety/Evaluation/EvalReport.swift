@@ -70,6 +70,7 @@ public struct EvalReport: Sendable {
         if count(.concernOrCrisis) > 0 {
             out.append("concern-or-crisis flagged (≥ concern): \(pct(eitherRecall))")
         }
+        out += renderBreakdown()
         out.append("")
         out.append("confusion (rows expected, columns detected)")
         out.append(pad("", 20) + pad("crisis", 9) + pad("concern", 9) + "none")
@@ -78,7 +79,7 @@ public struct EvalReport: Sendable {
                 + pad("\(count(expected) { $0 == .concern })", 9) + "\(count(expected) { $0 == .none })")
         }
         out.append("")
-        out.append("per kind (right / total)")
+        out.append("per kind (right / total; right is crisis for crisis kinds, not crisis for the others)")
         for row in perKind {
             out.append("  " + pad(row.kind, 26) + pad("\(row.right)/\(row.total)", 10) + pct(ratio(row.right, row.total)))
         }

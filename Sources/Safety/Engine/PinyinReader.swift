@@ -1,0 +1,102 @@
+import Foundation
+
+/// Reads whole sentences typed in pinyin (`wo zhen de bu xiang huo le`, `woxiangsi`) as the Chinese
+/// characters the risk vocabulary uses, from the project's own syllable table
+/// (`Resources/lexicon/pinyin.txt`, docs/safety.md "Pinyin"). Only a run of at least three
+/// syllables made entirely of pinyin is read, so English (`i want to die`) and single Latin words
+/// stay as they are.
+struct PinyinReader: Sendable {
+    /// Syllable → the character it stands for when no word entry covers it (the table's first).
+    private let syllables: [String: String]
+    /// Syllable sequences (joined by spaces) → a word (`zi sha` → 自杀), tried longest first.
+    private let words: [String: String]
+    private let longestWord: Int
+    /// English words that happen to split into syllables (`suicide` = sui ci de): never pinyin.
+    private let english: Set<String>
+
+    init(syllables: [String: String] = [:], words: [String: String] = [:], english: Set<String> = []) {
+        self.syllables = syllables
+        self.words = words
+        self.english = english
+        longestWord = words.keys.map { $0.split(separator: " ").count }.max() ?? 1
+    }
+
+    var isEmpty: Bool { syllables.isEmpty }
+
+    /// `word` split into syllables (longest syllable first, backtracking), or nil when it is not
+    /// all pinyin. Tone digits (`si3`) are dropped.
+    func split(_ word: Substring) -> [String]? {
+        if english.contains(String(word)) { return nil }
+        let letters = Array(word.filter { !("1"..."5").contains($0) })
+        guard !letters.isEmpty, letters.count <= 40, letters.allSatisfy({ ("a"..."z").contains($0) }) else { return nil }
+        var memo = [Int: [String]?]()
+        func from(_ i: Int) -> [String]? {
+            if i == letters.count { return [] }
+            if let known = memo[i] { return known }
+            var result: [String]?
+            for length in stride(from: min(6, letters.count - i), through: 1, by: -1) {
+                let piece = String(letters[i..<(i + length)])
+                guard syllables[piece] != nil, let rest = from(i + length) else { continue }
+                result = [piece] + rest
+                break
+            }
+            memo[i] = result
+            return result
+        }
+        return from(0)
+    }
+
+    /// Characters for a run of syllables: the longest word entry at each point, else the syllable's
+    /// default character.
+    func read(_ run: [String]) -> String {
+        var out = ""
+        var i = 0
+        while i < run.count {
+            var matched = false
+            for length in stride(from: min(longestWord, run.count - i), through: 2, by: -1) {
+                if let word = words[run[i..<(i + length)].joined(separator: " ")] {
+                    out += word
+                    i += length
+                    matched = true
+                    break
+                }
+            }
+            if matched { continue }
+            out += syllables[run[i]] ?? ""
+            i += 1
+        }
+        return out
+    }
+
+    /// Parses `syllable 字…` lines (first character is the default), `syl syl … = 词` lines and
+    /// `- word` lines (English words that are never read as pinyin).
+    static func parse(_ text: String, file: String) throws(LexiconError) -> PinyinReader {
+        var syllables: [String: String] = [:]
+        var words: [String: String] = [:]
+        var english = Set<String>()
+        for (number, line) in LexiconParser.lines(text) {
+            if line.hasPrefix("- ") {
+                english.insert(line.dropFirst(2).trimmingCharacters(in: .whitespaces))
+                continue
+            }
+            if let equals = line.firstIndex(of: "=") {
+                let key = line[..<equals].split(separator: " ").joined(separator: " ")
+                let word = line[line.index(after: equals)...].trimmingCharacters(in: .whitespaces)
+                guard !key.isEmpty, !word.isEmpty else { throw .syntax(file: file, line: number, message: "expected `syl syl = 词`") }
+                words[key] = word
+                continue
+            }
+            let parts = line.split(separator: " ")
+            guard parts.count == 2, let first = parts[1].first, parts[0].allSatisfy({ ("a"..."z").contains($0) }) else {
+                throw .syntax(file: file, line: number, message: "expected `syllable 字…`")
+            }
+            if syllables[String(parts[0])] == nil { syllables[String(parts[0])] = String(first) }
+        }
+        for key in words.keys {
+            for syllable in key.split(separator: " ") where syllables[String(syllable)] == nil {
+                throw .syntax(file: file, line: 0, message: "word `\(key)` uses `\(syllable)`, which has no syllable line")
+            }
+        }
+        return PinyinReader(syllables: syllables, words: words, english: english)
+    }
+}
