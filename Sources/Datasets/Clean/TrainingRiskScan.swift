@@ -27,6 +27,10 @@ public struct TrainingRiskScan: Sendable {
     /// Pattern lengths in scanned scalars (separators do not count).
     private let lengths: [Int]
     private let nearRules: [TrainingRiskPatterns.Near]
+    /// One bit per low 16 bits of each pattern's first character (packed UTF-8): between matches
+    /// the automaton is at its start, and a character that starts no pattern leaves it there, so
+    /// most characters of an innocent text are passed over without stepping through the table.
+    private let firstBits: [UInt64]
 
     public init(patterns: TrainingRiskPatterns = .standard) {
         var bytes: [[UInt8]] = []
@@ -51,6 +55,12 @@ public struct TrainingRiskScan: Sendable {
             for term in rule.second { add(term, .near(rule: index, side: 1)) }
         }
         matcher = MultiPatternMatcher(patterns: bytes)
+        var bits = [UInt64](repeating: 0, count: 1024)
+        for pattern in bytes {
+            let key = pattern.withUnsafeBufferPointer { Self.key($0, at: 0, length: Self.length(of: $0[0])) }
+            bits[key >> 6] |= 1 << UInt64(key & 63)
+        }
+        firstBits = bits
         self.roles = roles
         self.lengths = lengths
         nearRules = patterns.near
@@ -75,14 +85,20 @@ public struct TrainingRiskScan: Sendable {
         var position = 0
         var i = 0
         while i < bytes.count {
-            let lead = bytes[i]
-            let length = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
+            let length = Self.length(of: bytes[i])
             guard i + length <= bytes.count else { break }
             if Self.isSeparator(bytes, at: i, length: length) {
                 i += length
                 continue
             }
             position += 1
+            if state == MultiPatternMatcher.start {
+                let key = Self.key(bytes, at: i, length: length)
+                if firstBits[key >> 6] & (1 << UInt64(key & 63)) == 0 {
+                    i += length
+                    continue
+                }
+            }
             for k in i..<(i + length) {
                 state = matcher.step(state, bytes[k]) { pattern in
                     if case .candidate = roles[pattern] {
@@ -124,6 +140,17 @@ public struct TrainingRiskScan: Sendable {
             }
         }
         return (nil, candidate)
+    }
+
+    @inline(__always)
+    private static func length(of lead: UInt8) -> Int {
+        lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
+    }
+
+    /// The last two bytes of the character at `i` (the only one for ASCII), for `firstBits`.
+    @inline(__always)
+    private static func key(_ bytes: UnsafeBufferPointer<UInt8>, at i: Int, length: Int) -> Int {
+        length == 1 ? Int(bytes[i]) : Int(bytes[i + length - 2]) << 8 | Int(bytes[i + length - 1])
     }
 
     /// White space and punctuation: skipped, so words split by them are read whole.

@@ -1,5 +1,7 @@
 import ChatCore
+import Dispatch
 import Foundation
+import Synchronization
 
 /// Runs `dataset prepare`: reads every input as a stream, extracts candidate pairs with the
 /// source's filters, cleans, screens, limits and deduplicates them, and writes JSON lines through
