@@ -139,6 +139,14 @@ let package = Package(
             path: "bench/Sources/HeartlineBench",
             swiftSettings: swiftSettings
         ),
+        // `swift build -c release --product DatasetBench`: `dataset prepare`'s pipeline with the safety
+        // screen, without the server's dependencies (bench/datasets/run.sh).
+        .executableTarget(
+            name: "DatasetBench",
+            dependencies: ["Datasets", "Safety", "ChatCore"],
+            path: "bench/Sources/DatasetBench",
+            swiftSettings: swiftSettings
+        ),
         // `swift run -c release TelegramWebhookBench`: webhook throughput through the full pipeline.
         .executableTarget(
             name: "TelegramWebhookBench",
@@ -180,7 +188,8 @@ let package = Package(
             dependencies: ["PostgresStore", "PostgresTestSupport", "ChatCore", "Storage", .postgresNIO, .logging, .serviceLifecycle],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "ChatCore"], swiftSettings: swiftSettings),
+        // Safety: the content screen is checked against the crisis detector it stands in for.
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "ChatCore", "Safety"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ModelBackendsTests",
             dependencies: ["ModelBackends", "ChatCore", .httpClient, .hummingbird, .hummingbirdTesting, .httpTypes, .nioCore],

@@ -74,6 +74,8 @@ struct DatasetPrepare: AsyncParsableCommand {
     var maxAnswerRepeats = 0
     @Flag(name: .customLong("keep-crisis-content"), help: "Do not screen out pairs touching suicide or self-harm. Not recommended.")
     var keepCrisisContent = false
+    @Flag(name: .customLong("thorough-screen"), help: "Run the safety detector on every question and answer (slower; the default runs it on short texts and on what the scan flags).")
+    var thoroughScreen = false
 
     @Option(name: .customLong("invalid-utf8"), help: "stop (default) or skip records with invalid UTF-8.")
     var invalidUTF8: RecordReader.InvalidUTF8Policy = .stop
@@ -103,7 +105,7 @@ struct DatasetPrepare: AsyncParsableCommand {
         let started = ContinuousClock.now
         let summary: PrepareSummary
         do {
-            summary = try DatasetPreparer(options: options, screen: SafetyContentScreen.standard(), estimator: TokenEstimator(tokensPerCJK: tokensPerCJK)).run(inputs: inputs, output: output) { p in
+            summary = try DatasetPreparer(options: options, screen: SafetyContentScreen.standard(thorough: thoroughScreen), estimator: TokenEstimator(tokensPerCJK: tokensPerCJK)).run(inputs: inputs, output: output) { p in
                 progress.update(label: (p.file as NSString).lastPathComponent, done: p.bytesDone, total: p.bytesTotal, detail: "· \(p.records) records · \(p.kept) kept", force: p.finishedFile)
             }
         } catch {

@@ -44,6 +44,9 @@ public struct KeywordContentScreen: ContentScreen {
     private let folded: [[UInt8]]
     /// Term indices by their first character (packed UTF-8), so a text is screened in one pass.
     private let byFirstCharacter: [UInt32: [Int]]
+    /// One bit per low 16 bits of a packed first character: most characters start no term, and
+    /// this answers that without hashing.
+    private let firstBits: [UInt64]
 
     public init(terms: [Term] = KeywordContentScreen.defaultTerms) {
         self.terms = terms
@@ -53,6 +56,9 @@ public struct KeywordContentScreen: ContentScreen {
             index[Self.packFirst(bytes[...]), default: []].append(i)
         }
         byFirstCharacter = index
+        var bits = [UInt64](repeating: 0, count: 1024)
+        for key in index.keys { bits[Int(key & 0xFFFF) >> 6] |= 1 << UInt64(key & 63) }
+        firstBits = bits
     }
 
     public func screen(_ text: String) -> ContentFlag? {
@@ -66,7 +72,8 @@ public struct KeywordContentScreen: ContentScreen {
             while i < bytes.count {
                 let lead = bytes[i]
                 let length = lead < 0x80 ? 1 : lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : 2
-                if let candidates = byFirstCharacter[Self.packFirst(bytes[i..<min(bytes.count, i + length)])] {
+                let packed = Self.packFirst(bytes[i..<min(bytes.count, i + length)])
+                if firstBits[Int(packed & 0xFFFF) >> 6] & (1 << UInt64(packed & 63)) != 0, let candidates = byFirstCharacter[packed] {
                     for c in candidates where matches(folded[c], bytes, at: i) {
                         if terms[c].unless.contains(where: { ByteSearch.contains(text2, $0) }) { continue }
                         return c

@@ -1,5 +1,7 @@
 import ChatCore
+import Dispatch
 import Foundation
+import Synchronization
 
 /// Runs `dataset prepare`: reads every input as a stream, extracts candidate pairs with the
 /// source's filters, cleans, screens, limits and deduplicates them, and writes JSON lines through
@@ -50,6 +52,8 @@ public struct DatasetPreparer {
         var deduplicator: Deduplicator
         var line: [UInt8] = []
         var pending: [SourcePair] = []
+        /// The batch being prepared on the other cores while the next one is read.
+        var inFlight: PreparationJob?
 
         init(options: PrepareOptions) {
             deduplicator = Deduplicator(nearDuplicates: options.nearDuplicates, maxAnswerRepeats: options.maxAnswerRepeats)
@@ -110,7 +114,7 @@ public struct DatasetPreparer {
                 progress(PrepareProgress(file: input.path, bytesDone: counter.value, bytesTotal: total, records: records, kept: state.summary.kept, finishedFile: false))
             }
         }
-        try flush(writer: writer, state: &state)
+        try flush(writer: writer, state: &state, draining: true)
         state.summary.recordsRead[input.kind, default: 0] += records
         progress(PrepareProgress(file: input.path, bytesDone: counter.value, bytesTotal: total, records: records, kept: state.summary.kept, finishedFile: true))
     }
@@ -123,13 +127,27 @@ public struct DatasetPreparer {
 
     static let batchSize = 2048
 
-    /// Prepares the pending pairs on all cores, then deduplicates and writes them in order.
-    private func flush(writer: AtomicFileWriter, state: inout RunState) throws(DatasetError) {
-        guard !state.pending.isEmpty else { return }
-        let preparation = PairPreparation(options: options, screen: screen)
-        let outcomes = preparation.prepare(batch: state.pending, workers: workers)
-        state.summary.candidates += state.pending.count
-        state.pending.removeAll(keepingCapacity: true)
+    /// Hands the pending pairs to the cores and takes in the batch handed over before, so reading
+    /// the next batch overlaps preparing this one; `draining` also waits for the batch just handed
+    /// over. Deduplication and writing stay in input order.
+    private func flush(writer: AtomicFileWriter, state: inout RunState, draining: Bool = false) throws(DatasetError) {
+        if let previous = state.inFlight {
+            state.inFlight = nil
+            try take(previous.wait(), writer: writer, state: &state)
+        }
+        if !state.pending.isEmpty {
+            state.summary.candidates += state.pending.count
+            state.inFlight = PreparationJob(preparation: PairPreparation(options: options, screen: screen), batch: state.pending, workers: workers)
+            state.pending.removeAll(keepingCapacity: true)
+        }
+        if draining, let last = state.inFlight {
+            state.inFlight = nil
+            try take(last.wait(), writer: writer, state: &state)
+        }
+    }
+
+    /// Deduplicates and writes one prepared batch.
+    private func take(_ outcomes: [PairPreparation.Outcome], writer: AtomicFileWriter, state: inout RunState) throws(DatasetError) {
         for outcome in outcomes {
             switch outcome {
             case .drop(let reason):
@@ -159,5 +177,24 @@ public struct DatasetPreparer {
             try writer.append(state.line)
             state.line.removeAll(keepingCapacity: true)
         }
+    }
+}
+
+/// One batch prepared on a background queue (across the cores), waited for by the reader.
+final class PreparationJob: Sendable {
+    private let result = Mutex<[PairPreparation.Outcome]>([])
+    private let done = DispatchSemaphore(value: 0)
+
+    init(preparation: PairPreparation, batch: [SourcePair], workers: Int) {
+        DispatchQueue.global().async { [self] in
+            let outcomes = preparation.prepare(batch: batch, workers: workers)
+            result.withLock { $0 = outcomes }
+            done.signal()
+        }
+    }
+
+    func wait() -> [PairPreparation.Outcome] {
+        done.wait()
+        return result.withLock { $0 }
     }
 }
