@@ -20,3 +20,11 @@ public protocol SessionStore: Sendable {
     /// Deletes sessions idle since before `cutoff`; returns how many were removed.
     func sweep(idleSince cutoff: Date) async throws -> Int
 }
+
+/// What the worker is answering, visible to the stores while the pipeline runs, so that the
+/// embedded store can hold a session change back and commit it in the same transaction as the
+/// entry's completion (one durable commit per answer) and key the new turn by the entry, so that
+/// a replayed message cannot add its turn twice. Stores that commit at once ignore it.
+public enum StoreContext {
+    @TaskLocal public static var entryID: String?
+}

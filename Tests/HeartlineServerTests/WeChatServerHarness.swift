@@ -63,10 +63,11 @@ struct WeChatServerHarness: Sendable {
             wechat.customerService = CustomerServiceClient(api: wechat.api, options: options, logger: logger)
             wechat.messenger = WeChatMessenger(client: wechat.customerService, typingEnabled: settings.wechat.typing, logger: logger)
             let clock = self.clock
+            let store = try SQLiteStore(dataDirectory: directory, hasher: hasher, logger: logger)
             let dependencies = HeartlineDependencies(
                 hasher: hasher,
-                sessions: try FileSessionStore(dataDirectory: directory, logger: logger),
-                inbox: try FileInbox(dataDirectory: directory, hasher: hasher, logger: logger),
+                sessions: store.sessions,
+                inbox: store.inbox,
                 model: model,
                 safety: BasicSafetyFilter(),
                 messengers: [.wechat: wechat.messenger],
