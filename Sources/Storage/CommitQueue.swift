@@ -51,6 +51,17 @@ final class CommitQueue: Sendable {
     /// The error that stopped the queue, if any.
     var failure: StoreError? { state.withLock { $0.failure } }
 
+    /// Applies `body` in the next group transaction and returns its result once it is durable.
+    func commit<T: Sendable>(returning body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        let box = ResultBox<T>()
+        try await commit { db in
+            let result = try body(db)
+            box.value.withLock { $0 = result }
+        }
+        guard let value = box.value.withLock({ $0 }) else { throw StoreError.unavailable("commit produced no result") }
+        return value
+    }
+
     /// Applies `change` in the next group transaction and returns once it is durable.
     func commit(_ change: @escaping Change) async throws {
         try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
@@ -110,4 +121,9 @@ final class CommitQueue: Sendable {
         for job in batch + waiting { job.done.resume(throwing: error) }
         onFatal(error)
     }
+}
+
+/// Carries a value out of a change that runs on the writer queue.
+private final class ResultBox<T: Sendable>: Sendable {
+    let value = Mutex<T?>(nil)
 }

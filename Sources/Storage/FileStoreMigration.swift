@@ -1,6 +1,7 @@
 import ChatCore
 import Foundation
 import GRDB
+import Logging
 
 /// The one-time import of the old file store (`inbox/`, `sessions/`) into `heartline.db`, at the
 /// first start of a Heartline with the embedded database:
@@ -21,8 +22,10 @@ struct FileStoreMigration {
     func runIfNeeded() throws {
         let legacy = LegacyFileStore(dataDirectory: store.directory)
         guard legacy.exists else { return }
-        let oldLock = FileManager.default.fileExists(atPath: legacy.inboxDirectory)
-            ? try DirectoryLock(path: legacy.inboxDirectory + "/lock") : nil
+        var oldLock: DirectoryLock?
+        if FileManager.default.fileExists(atPath: legacy.inboxDirectory) {
+            oldLock = try DirectoryLock(path: legacy.inboxDirectory + "/lock")
+        }
         let done = try store.read("read the store marker") { db in
             try String.fetchOne(db, sql: "SELECT value FROM store_meta WHERE key = ?", arguments: [Self.marker]) != nil
         }

@@ -1,6 +1,7 @@
 import ChatCore
 import Foundation
 import GRDB
+import Synchronization
 
 /// The inbox of the embedded store.
 ///
@@ -78,7 +79,8 @@ public struct SQLiteInbox: Inbox, Sendable {
             guard case .pending(let entry, let durable) = state.entries[id] else { return nil }
             return (entry, durable, state.sessionChanges.removeValue(forKey: id) ?? [])
         }
-        guard let (entry, durable, sessionChanges) = taken else { return }
+        guard let taken else { return }
+        let (entry, durable, sessionChanges) = taken
         let channel = entry.message.channel
         let at = store.now().timeIntervalSince1970
         let kept = try Self.isSynchronous(channel) ? reply.map { try store.codec.encode($0) } : nil
@@ -95,7 +97,7 @@ public struct SQLiteInbox: Inbox, Sendable {
                     .execute(arguments: [id, user, at, kept])
             }
         }
-        store.keyCounter.add(1, ordering: .relaxed)
+        store.keyCounter.wrappingAdd(1, ordering: .relaxed)
         store.inflight.withLock { state in
             if state.entries.removeValue(forKey: id) != nil { state.pendingCount -= 1 }
         }

@@ -1,6 +1,8 @@
 import ChatCore
 import Foundation
 import GRDB
+import Synchronization
+import Logging
 
 /// Sessions in the embedded store: a metadata row per user (`sessions`: the `Session` without its
 /// turns, as JSON) and one row per turn (`turns`, keyed by the message that produced it). A save

@@ -10,13 +10,11 @@ extension SQLiteStore {
     public func pruneOnce() async throws -> Int {
         let at = now()
         let batch = options.pruneBatch
-        var cutoffs: [(String, Double)] = ChatChannel.allCases.map {
-            ($0.rawValue, at.addingTimeInterval(-options.retention(for: $0.rawValue).seconds).timeIntervalSince1970)
+        let cutoffs: [(String, Double)] = (ChatChannel.allCases.map(\.rawValue) + ["imported"]).map {
+            ($0, at.addingTimeInterval(-options.retention(for: $0).seconds).timeIntervalSince1970)
         }
-        cutoffs.append(("imported", at.addingTimeInterval(-options.dedupeRetention.seconds).timeIntervalSince1970))
         let replyCutoff = at.addingTimeInterval(-options.replyRetention.seconds).timeIntervalSince1970
-        let removed = Mutex((keys: 0, replies: 0))
-        try await commits.commit { db in
+        let (keys, replies) = try await commits.commit(returning: { db -> (Int, Int) in
             var keys = 0
             let deleteKeys = try db.cachedStatement(
                 sql: "DELETE FROM dedupe WHERE id IN (SELECT id FROM dedupe WHERE channel = ? AND at < ? LIMIT ?)"
@@ -27,11 +25,9 @@ extension SQLiteStore {
             }
             try db.cachedStatement(sql: "DELETE FROM replies WHERE id IN (SELECT id FROM replies WHERE at < ? LIMIT ?)")
                 .execute(arguments: [replyCutoff, batch])
-            let replies = db.changesCount
-            removed.withLock { $0 = (keys, replies) }
-        }
-        let (keys, replies) = removed.withLock { $0 }
-        keyCounter.subtract(keys, ordering: .relaxed)
+            return (keys, db.changesCount)
+        })
+        keyCounter.wrappingSubtract(keys, ordering: .relaxed)
         return keys + replies
     }
 

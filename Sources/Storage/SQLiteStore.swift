@@ -62,7 +62,7 @@ public final class SQLiteStore: Sendable {
     let directory: String
     let pool: DatabasePool
     private let checkpointer: DatabaseQueue
-    private let checkpointQueue = DispatchQueue(label: "heartline.store.checkpoint")
+    private let checkpointQueue: DispatchQueue
     let commits: CommitQueue
     let codec = StoreCodec()
     let hasher: any UserKeyHasher
@@ -104,19 +104,23 @@ public final class SQLiteStore: Sendable {
             try db.execute(sql: "PRAGMA synchronous = FULL")
             try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
         }
+        let pool: DatabasePool
+        let checkpointer: DatabaseQueue
         do {
-            self.pool = try DatabasePool(path: path, configuration: configuration)
+            pool = try DatabasePool(path: path, configuration: configuration)
             try pool.writeWithoutTransaction { try StoreSchema.migrate($0) }
             var checkpointConfiguration = configuration
             checkpointConfiguration.maximumReaderCount = 1
-            self.checkpointer = try DatabaseQueue(path: path, configuration: checkpointConfiguration)
+            checkpointer = try DatabaseQueue(path: path, configuration: checkpointConfiguration)
         } catch {
             throw StoreError.unavailable("cannot open \(Self.fileName): \(error)")
         }
+        self.pool = pool
+        self.checkpointer = checkpointer
         let (failures, reportFailure) = AsyncStream.makeStream(of: StoreError.self, bufferingPolicy: .bufferingNewest(1))
         self.failures = failures
-        let checkpointer = checkpointer
-        let checkpointQueue = checkpointQueue
+        let checkpointQueue = DispatchQueue(label: "heartline.store.checkpoint")
+        self.checkpointQueue = checkpointQueue
         self.commits = CommitQueue(
             writer: pool,
             checkpointEvery: options.checkpointEvery,
@@ -124,7 +128,7 @@ public final class SQLiteStore: Sendable {
             onCheckpointDue: {
                 checkpointQueue.async { _ = try? checkpointer.writeWithoutTransaction { try $0.checkpoint(.passive) } }
             },
-            onFatal: { [logger] error in
+            onFatal: { error in
                 logger.critical("store commit failed; stopping so that the next start recovers from disk", metadata: ["error": "\(error)"])
                 reportFailure.yield(error)
                 reportFailure.finish()

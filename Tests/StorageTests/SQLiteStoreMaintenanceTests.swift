@@ -68,18 +68,18 @@ import Testing
     /// A failed commit stops the store (every later write is refused, the failure is reported
     /// once) and nothing half-done is on disk; reopening recovers everything committed before.
     @Test func failedCommitIsFatalAndReopenRecovers() async throws {
-        let failNext = Atomic<Bool>(false)
+        let failNext = FaultSwitch()
         var committed: [String] = []
         do {
             let store = try openStore(directory) { options in
-                options.beforeCommit = { if failNext.load(ordering: .relaxed) { throw TestFailure("injected sync failure") } }
+                options.beforeCommit = { if failNext.on { throw TestFailure("injected sync failure") } }
             }
             let inbox = store.inbox
             for i in 0..<3 {
                 guard case .accepted(let e) = try await inbox.record(sampleMessage(id: "ok\(i)", channel: .telegram), userHash: user) else { throw TestFailure("x") }
                 committed.append(e.id)
             }
-            failNext.store(true, ordering: .relaxed)
+            failNext.set(true)
             await #expect(throws: StoreError.self) {
                 try await inbox.record(sampleMessage(id: "lost", channel: .telegram), userHash: user)
             }
@@ -87,7 +87,7 @@ import Testing
             let reported = await failures.next()
             #expect(reported != nil)
             #expect(store.failure != nil)
-            failNext.store(false, ordering: .relaxed)
+            failNext.set(false)
             // Stopped: nothing more is accepted, not even once the fault is gone.
             await #expect(throws: StoreError.self) {
                 try await inbox.record(sampleMessage(id: "after", channel: .telegram), userHash: user)
@@ -113,4 +113,11 @@ import Testing
         #expect(!report.ok)
         #expect(report.problems.contains { $0.contains("turns without a session") })
     }
+}
+
+/// Makes the next commits fail while on (fault injection).
+final class FaultSwitch: Sendable {
+    private let state = Mutex(false)
+    var on: Bool { state.withLock { $0 } }
+    func set(_ value: Bool) { state.withLock { $0 = value } }
 }

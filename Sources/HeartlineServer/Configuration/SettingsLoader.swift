@@ -81,15 +81,14 @@ public struct SettingsLoader {
                 problems.append("\(error) (expected `file` or postgres://USER:PASSWORD@HOST:PORT/DATABASE)")
             }
         }
-        if let hours = double("store.dedupeHours", range: 0.01...(24 * 3650)) { s.embeddedStore.dedupeRetention = .milliseconds(Int64(hours * 3_600_000)) }
-        for channel in ChatChannel.allCases {
-            if let hours = double("store.dedupeHours.\(channel.rawValue)", range: 0.01...(24 * 3650)) {
-                s.embeddedStore.dedupeRetentionByChannel[channel] = .milliseconds(Int64(hours * 3_600_000))
-            }
-        }
-        if let hours = double("store.replyHours", range: 0.01...(24 * 365)) { s.embeddedStore.replyRetention = .milliseconds(Int64(hours * 3_600_000)) }
-        s.embeddedStore.sessionCacheBytes = (int("store.sessionCacheMB", range: 0...65_536) ?? s.embeddedStore.sessionCacheBytes >> 20) << 20
-        s.embeddedStore.pruneInterval = milliseconds("store.pruneIntervalMs", range: 100...86_400_000) ?? s.embeddedStore.pruneInterval
+        if let hours = double("dedupe.hours", range: 0.01...(24 * 3650)) { s.embeddedStore.dedupeRetention = .milliseconds(Int64(hours * 3_600_000)) }
+        if let hours = double("dedupe.telegramHours", range: 0.01...(24 * 3650)) { s.embeddedStore.dedupeRetentionByChannel[.telegram] = .milliseconds(Int64(hours * 3_600_000)) }
+        if let hours = double("dedupe.wechatHours", range: 0.01...(24 * 3650)) { s.embeddedStore.dedupeRetentionByChannel[.wechat] = .milliseconds(Int64(hours * 3_600_000)) }
+        if let hours = double("dedupe.localHours", range: 0.01...(24 * 3650)) { s.embeddedStore.dedupeRetentionByChannel[.local] = .milliseconds(Int64(hours * 3_600_000)) }
+        if let hours = double("dedupe.miniprogramHours", range: 0.01...(24 * 3650)) { s.embeddedStore.dedupeRetentionByChannel[.miniprogram] = .milliseconds(Int64(hours * 3_600_000)) }
+        if let hours = double("dedupe.replyHours", range: 0.01...(24 * 365)) { s.embeddedStore.replyRetention = .milliseconds(Int64(hours * 3_600_000)) }
+        s.embeddedStore.pruneInterval = milliseconds("dedupe.pruneIntervalMs", range: 100...86_400_000) ?? s.embeddedStore.pruneInterval
+        s.embeddedStore.sessionCacheBytes = (int("session.cacheMegabytes", range: 0...65_536) ?? s.embeddedStore.sessionCacheBytes >> 20) << 20
         s.hashKey = secret("hash.key")
         if let key = s.hashKey, key.utf8.count < 16 { problems.append("hash.key: must be at least 16 characters") }
 
