@@ -1,6 +1,7 @@
 import ChatCore
 import Foundation
 import GRDB
+import Synchronization
 import Testing
 @testable import Storage
 
@@ -69,7 +70,7 @@ import Testing
             try await store.sessions.save(session, for: user)
         }
         // Held back: not on disk before the completion.
-        #expect(try openStoreReadOnly().pool.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM turns") } == 0)
+        #expect(try turnRows(openStoreReadOnly()) == 0)
         try await inbox.complete(entry.id, reply: nil)
         #expect(try turnRows(store) == 1)
 
