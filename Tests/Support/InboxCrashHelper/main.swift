@@ -15,15 +15,15 @@ guard arguments.count >= 3 else {
 let hasher = HMACUserKeyHasher(key: Array(arguments[2].utf8))
 let store = try SQLiteStore(dataDirectory: arguments[1], hasher: hasher)
 let inbox = store.inbox
-let limits = SessionLimits(maxTurns: 1000, maxCharacters: 1_000_000)
 
-func answer(_ entry: InboxEntry, _ i: Int) async throws {
+func answer(_ entry: InboxEntry, _ i: Int, store: SQLiteStore) async throws {
+    let limits = SessionLimits(maxTurns: 1000, maxCharacters: 1_000_000)
     try await StoreContext.$entryID.withValue(entry.id) {
         var session = try await store.sessions.load(entry.userHash) ?? Session(now: Date())
         session.append(Turn(question: entry.message.text, answer: "答 \(i)", at: Date()), limits: limits)
         try await store.sessions.save(session, for: entry.userHash)
     }
-    try await inbox.complete(entry.id, reply: Reply(body: "答 \(i)", source: .fixed))
+    try await store.inbox.complete(entry.id, reply: Reply(body: "答 \(i)", source: .fixed))
 }
 
 var i = 0
@@ -39,12 +39,12 @@ while true {
         print("ack \(i)")
         fflush(nil)
         if i % 3 == 0 {
-            try await answer(entry, i)
+            try await answer(entry, i, store: store)
             print("done \(i)")
             fflush(nil)
         }
     } else {
-        try await answer(entry, i)
+        try await answer(entry, i, store: store)
         print("answered \(i)")
         fflush(nil)
     }
