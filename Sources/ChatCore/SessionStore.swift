@@ -8,7 +8,7 @@ public enum StoreError: Error, Sendable, Equatable {
     case corrupt(String)
 }
 
-/// Per-user session state. Implementations: the file store (default) and PostgreSQL.
+/// Per-user session state. Implementations: the embedded SQLite store (default) and PostgreSQL.
 public protocol SessionStore: Sendable {
     /// The user's session, or nil when there is none (never stored, forgotten, expired or
     /// quarantined because it was unreadable).

@@ -19,7 +19,7 @@ public struct HeartlineDependencies: Sendable {
     public var model: any CompletionModel
     public var safety: any SafetyFilter
     public var messengers: [ChatChannel: any Messenger]
-    /// Where workers take messages from; nil: an in-process `WorkQueue` (file store).
+    /// Where workers take messages from; nil: an in-process `WorkQueue` (embedded store).
     public var workSource: (any WorkSource)?
     /// The WeChat channel's clients; nil when it is disabled.
     public var wechat: WeChatServices?
@@ -84,7 +84,7 @@ public struct HeartlineDependencies: Sendable {
         var storeServices: [any Service] = []
         var workSource: (any WorkSource)?
         if isPostgres(settings.store) {
-            guard withInbox else { throw SettingsError(problems: ["store: this command works on the file store only; leave `store` unset for it"]) }
+            guard withInbox else { throw SettingsError(problems: ["store: this command works on the embedded store only; leave `store` unset for it"]) }
             let (postgresHasher, store) = try await postgres(settings: settings, readiness: readiness, waiters: waiters, logger: logger)
             hasher = postgresHasher
             sessions = store.sessions
