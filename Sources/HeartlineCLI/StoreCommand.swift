@@ -1,6 +1,7 @@
 import ArgumentParser
 import ChatCore
 import Foundation
+import HeartlineServer
 import Storage
 
 /// `heartline store …`: tools for the embedded store (`<data>/heartline.db`).
