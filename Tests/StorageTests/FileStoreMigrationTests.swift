@@ -22,7 +22,7 @@ import Testing
     @Test func importsPendingEntriesDedupeKeysRepliesAndSessions() async throws {
         let alice = testHasher.hash("telegram:alice")
         let bob = testHasher.hash("local:bob")
-        let now = Date()
+        let now = Date(timeIntervalSince1970: 1_800_000_000.5)  // whole milliseconds: the old format stores milliseconds
         let pushID = testHasher.inboxID(for: sampleMessage(user: "alice", id: "p1", channel: .telegram))
         let pending = InboxEntry(id: pushID, userHash: alice, message: sampleMessage("还没回答", user: "alice", id: "p1", channel: .telegram), recordedAt: now)
         let doneID = testHasher.inboxID(for: sampleMessage(user: "bob", id: "d1"))
