@@ -26,6 +26,7 @@ extension Target.Dependency {
     static let metrics = Target.Dependency.product(name: "Metrics", package: "swift-metrics")
     static let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-prometheus")
     static let postgresNIO = Target.Dependency.product(name: "PostgresNIO", package: "postgres-nio")
+    static let grdb = Target.Dependency.product(name: "GRDB", package: "GRDB.swift")
 }
 
 let package = Package(
@@ -49,14 +50,17 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        // The embedded store (links the system libsqlite3: `apt-get install libsqlite3-dev`).
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         // MARK: Libraries
 
         // Domain types, ports and the conversation pipeline. No I/O frameworks.
         .target(name: "ChatCore", dependencies: [.logging], swiftSettings: swiftSettings),
-        // File store (sessions, inbox, dedupe) and keyed hashing.
-        .target(name: "Storage", dependencies: ["ChatCore", .logging, .crypto], swiftSettings: swiftSettings),
+        // Embedded SQLite store (sessions, inbox, dedupe, kept replies), the old file store's reader
+        // for migration, and keyed hashing.
+        .target(name: "Storage", dependencies: ["ChatCore", .logging, .crypto, .grdb], swiftSettings: swiftSettings),
         // PostgreSQL store (sessions, inbox with leases and dedupe, work distribution across instances).
         .target(name: "PostgresStore", dependencies: ["ChatCore", .postgresNIO, .nioCore, .logging], swiftSettings: swiftSettings),
         // Crisis detection, input policy, output checks, alerts. Rules are data files.
@@ -182,7 +186,7 @@ let package = Package(
 
         .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore"], swiftSettings: swiftSettings),
         .testTarget(name: "SafetyTests", dependencies: ["Safety", "ChatCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "ChatCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "ChatCore", .grdb, .logging], swiftSettings: swiftSettings),
         .testTarget(
             name: "PostgresStoreTests",
             dependencies: ["PostgresStore", "PostgresTestSupport", "ChatCore", "Storage", .postgresNIO, .logging, .serviceLifecycle],

@@ -34,6 +34,9 @@ public enum InboxRecordResult: Sendable, Equatable {
 /// platform may be told "received" as soon as it returns.
 public protocol Inbox: Sendable {
     func record(_ message: InboundMessage, userHash: UserHash) async throws -> InboxRecordResult
+    /// The same, with the inbox id already computed by the caller (`UserKeyHasher.inboxID`), so
+    /// that a message's id is hashed once on the hot path.
+    func record(_ message: InboundMessage, userHash: UserHash, id: String) async throws -> InboxRecordResult
     /// Marks an entry answered. `reply` is kept (for idempotent API retries) for a bounded time.
     func complete(_ id: String, reply: Reply?) async throws
     /// Entries recorded but not completed (to be replayed after a restart).
@@ -43,4 +46,10 @@ public protocol Inbox: Sendable {
     /// Removes every trace of the user's messages (for `/forget`), except the completion marker of
     /// the entry with `keeping` (the `/forget` command itself, so it is not replayed).
     func purge(_ user: UserHash, keeping: String?) async throws
+}
+
+extension Inbox {
+    public func record(_ message: InboundMessage, userHash: UserHash, id: String) async throws -> InboxRecordResult {
+        try await record(message, userHash: userHash)
+    }
 }

@@ -59,8 +59,13 @@ public struct PipelineWorkers: Sendable {
         }
     }
 
-    /// Answers one entry end to end. Never throws.
+    /// Answers one entry end to end. Never throws. The pipeline runs with `StoreContext.entryID`
+    /// set, so that a store may commit the session change together with the completion below.
     public func process(_ entry: InboxEntry) async {
+        await StoreContext.$entryID.withValue(entry.id) { await answer(entry) }
+    }
+
+    private func answer(_ entry: InboxEntry) async {
         let message = entry.message
         let messenger = messengers[message.channel]
         let reply: Reply
@@ -106,7 +111,11 @@ public struct PipelineWorkers: Sendable {
         do {
             try await inbox.complete(entry.id, reply: reply)
         } catch {
+            // The answer and its turn are not on disk: a synchronous caller gets no reply (it
+            // retries with the same id), and the store has stopped the process if it must.
             logger.error("could not mark inbox entry done; it may be answered again after a restart", metadata: ["error.kind": "\(type(of: error))"])
+            waiters.resume(entry.id, with: nil)
+            return
         }
         waiters.resume(entry.id, with: reply)
     }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Where workers get their next message from. The file store uses the in-process `WorkQueue`;
+/// Where workers get their next message from. The embedded store uses the in-process `WorkQueue`;
 /// the PostgreSQL store claims entries from the shared inbox table so that several instances
 /// share the work (one user at a time across all of them).
 public protocol WorkSource: Sendable {

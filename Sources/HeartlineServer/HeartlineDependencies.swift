@@ -19,7 +19,7 @@ public struct HeartlineDependencies: Sendable {
     public var model: any CompletionModel
     public var safety: any SafetyFilter
     public var messengers: [ChatChannel: any Messenger]
-    /// Where workers take messages from; nil: an in-process `WorkQueue` (file store).
+    /// Where workers take messages from; nil: an in-process `WorkQueue` (embedded store).
     public var workSource: (any WorkSource)?
     /// The WeChat channel's clients; nil when it is disabled.
     public var wechat: WeChatServices?
@@ -70,7 +70,7 @@ public struct HeartlineDependencies: Sendable {
         self.close = close
     }
 
-    /// Builds the real dependencies: the file store in the data directory, the model chain
+    /// Builds the real dependencies: the embedded store in the data directory, the model chain
     /// (configured model → retrieval over the corpus → calm fixed reply).
     /// `withInbox: false` builds what a one-shot command needs (no inbox, so it can run beside a
     /// server using the same data directory).
@@ -84,7 +84,7 @@ public struct HeartlineDependencies: Sendable {
         var storeServices: [any Service] = []
         var workSource: (any WorkSource)?
         if isPostgres(settings.store) {
-            guard withInbox else { throw SettingsError(problems: ["store: this command works on the file store only; leave `store` unset for it"]) }
+            guard withInbox else { throw SettingsError(problems: ["store: this command works on the embedded store only; leave `store` unset for it"]) }
             let (postgresHasher, store) = try await postgres(settings: settings, readiness: readiness, waiters: waiters, logger: logger)
             hasher = postgresHasher
             sessions = store.sessions
@@ -102,10 +102,15 @@ public struct HeartlineDependencies: Sendable {
             guard settings.store == "file" else {
                 throw SettingsError(problems: ["store: expected `file` or a postgres:// URL"])
             }
-            sessions = try FileSessionStore(dataDirectory: settings.dataDirectory, logger: logger.with(label: "heartline.store"))
-            inbox = withInbox
-                ? try FileInbox(dataDirectory: settings.dataDirectory, hasher: hasher, logger: logger.with(label: "heartline.inbox"))
-                : NoInbox()
+            let store = try SQLiteStore(
+                dataDirectory: settings.dataDirectory, hasher: hasher, options: settings.embeddedStore.options(exclusive: withInbox),
+                logger: logger.with(label: "heartline.store")
+            )
+            sessions = store.sessions
+            inbox = withInbox ? store.inbox : NoInbox()
+            if withInbox {
+                storeServices = [StoreMaintenanceService(store: store, interval: settings.embeddedStore.pruneInterval, logger: logger.with(label: "heartline.store"))]
+            }
         }
         readiness.set("store", healthy: true)
 
@@ -155,6 +160,18 @@ extension Logger {
         var copy = Logger(label: label)
         copy.logLevel = logLevel
         return copy
+    }
+}
+
+extension HeartlineSettings.EmbeddedStore {
+    func options(exclusive: Bool) -> SQLiteStore.Options {
+        var options = SQLiteStore.Options()
+        options.dedupeRetention = dedupeRetention
+        options.dedupeRetentionByChannel = dedupeRetentionByChannel
+        options.replyRetention = replyRetention
+        options.sessionCacheBytes = sessionCacheBytes
+        options.exclusive = exclusive
+        return options
     }
 }
 

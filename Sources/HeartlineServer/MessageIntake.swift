@@ -45,11 +45,16 @@ public struct MessageIntake: Sendable {
     /// Records the message durably and queues it. Returns once it is safe to tell the platform the
     /// message was received.
     public func submit(_ message: InboundMessage) async throws(Failure) -> Outcome {
+        try await submit(message, id: hasher.inboxID(for: message))
+    }
+
+    /// `id` is `hasher.inboxID(for: message)`, computed once by the caller.
+    func submit(_ message: InboundMessage, id: String) async throws(Failure) -> Outcome {
         guard await queue.hasRoom() else { throw .busy }
         let userHash = hasher.hash(message.userKey)
         let result: InboxRecordResult
         do {
-            result = try await inbox.record(message, userHash: userHash)
+            result = try await inbox.record(message, userHash: userHash, id: id)
             onStoreResult(true)
         } catch {
             onStoreResult(false)
@@ -86,10 +91,11 @@ public struct MessageIntake: Sendable {
     /// Submits and waits for the reply (local and mini-program APIs).
     public func submitAndWait(_ message: InboundMessage, timeout: Duration) async throws(Failure) -> SyncResult {
         // Register before submitting so a fast reply cannot be missed.
-        let ticket = waiters.register(hasher.inboxID(for: message))
+        let id = hasher.inboxID(for: message)
+        let ticket = waiters.register(id)
         let outcome: Outcome
         do {
-            outcome = try await submit(message)
+            outcome = try await submit(message, id: id)
         } catch {
             waiters.release(ticket)
             throw error

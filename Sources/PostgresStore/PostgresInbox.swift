@@ -126,7 +126,7 @@ public final class PostgresInbox: Inbox {
     // MARK: Recording
 
     /// Records with the id the caller computed (the keyed hash of the dedupe key).
-    func record(_ message: InboundMessage, userHash: UserHash, id: String) async throws -> InboxRecordResult {
+    public func record(_ message: InboundMessage, userHash: UserHash, id: String) async throws -> InboxRecordResult {
         let entry = InboxEntry(id: id, userHash: userHash, message: message, recordedAt: Date())
         let text = String(decoding: try Self.encoder().encode(entry), as: UTF8.self)
         let keepsReply = message.channel == .local || message.channel == .miniprogram

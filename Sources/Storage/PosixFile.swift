@@ -37,6 +37,11 @@ enum PosixFile {
         }
     }
 
+    /// Creates the file empty with mode 0600 when it does not exist.
+    static func touch(_ path: String) throws(Failure) {
+        Glibc.close(try open(path, flags: O_RDWR | O_CREAT, mode: 0o600))
+    }
+
     static func open(_ path: String, flags: Int32, mode: mode_t = 0o600) throws(Failure) -> Int32 {
         let fd = Glibc.open(path, flags | O_CLOEXEC, mode)
         if fd < 0 { throw Failure(operation: "open", errno: errno) }

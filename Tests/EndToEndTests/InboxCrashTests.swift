@@ -3,8 +3,9 @@ import Foundation
 import Storage
 import Testing
 
-/// SIGKILL in the middle of a write loop: every acknowledged message must survive, and the
-/// unanswered ones are answered when the server starts again.
+/// SIGKILL in the middle of a write loop: every acknowledged message must survive, every answer
+/// given is on disk with its session turn exactly once, and the unanswered messages are answered
+/// when the server starts again.
 @Suite(.serialized) struct InboxCrashTests {
     let key = "crash-test-key-crash-test-key-!!"
 
@@ -12,28 +13,48 @@ import Testing
     func acknowledgedMessagesSurviveSIGKILLAndAreReplayed(round: Int) async throws {
         let directory = temporaryDirectory("crash\(round)")
         let helper = try ChildProcess(Binaries.path("InboxCrashHelper"), [directory, key])
-        let target = 150 + Int.random(in: 0..<300)
+        let target = 2 * (75 + Int.random(in: 0..<150))  // acks are printed for even numbers (push messages)
         _ = try #require(await helper.waitForLine { $0 == "ack \(target)" }, "helper stalled: \(helper.errors.suffix(3))")
         helper.signal(SIGKILL)
         _ = await helper.waitForExit()
 
-        let acked = Set(helper.output.compactMap { $0.hasPrefix("ack ") ? Int($0.dropFirst(4)) : nil })
-        let answered = Set(helper.output.compactMap { $0.hasPrefix("done ") ? Int($0.dropFirst(5)) : nil })
-        #expect(acked.count > target)
+        let numbers = { (prefix: String) in Set(helper.output.compactMap { $0.hasPrefix(prefix) ? Int($0.dropFirst(prefix.count)) : nil }) }
+        let acked = numbers("ack ")
+        let done = numbers("done ")
+        let answered = numbers("answered ")
+        #expect(acked.count > target / 2)
 
         let hasher = HMACUserKeyHasher(key: Array(key.utf8))
-        let idOf = { (i: Int) in hasher.inboxID(for: InboundMessage(channel: .local, userKey: "local:user\(i % 13)", chatKey: "", platformMessageID: "crash-\(i)", text: "", receivedAt: Date())) }
+        let message = { (i: Int) -> InboundMessage in
+            let channel: ChatChannel = i % 2 == 0 ? .telegram : .local
+            return InboundMessage(channel: channel, userKey: "\(channel.rawValue):user\(i % 13)", chatKey: "", platformMessageID: "crash-\(i)", text: "", receivedAt: Date())
+        }
         do {
-            let inbox = try FileInbox(dataDirectory: directory, hasher: hasher)
-            let pending = Set(try await inbox.pending().map(\.id))
+            let store = try SQLiteStore(dataDirectory: directory, hasher: hasher)
+            let pending = Set(try await store.inbox.pending().map(\.id))
             for i in acked {
-                let result = try await inbox.record(InboundMessage(channel: .local, userKey: "local:user\(i % 13)", chatKey: "", platformMessageID: "crash-\(i)", text: "", receivedAt: Date()), userHash: hasher.hash("local:user\(i % 13)"))
-                switch result {
+                let m = message(i)
+                switch try await store.inbox.record(m, userHash: hasher.hash(m.userKey)) {
                 case .accepted: Issue.record("acknowledged message \(i) was lost")
-                case .duplicatePending: #expect(!answered.contains(i), "answered message \(i) came back as pending")
-                case .duplicateDone: #expect(!pending.contains(idOf(i)))
+                case .duplicatePending: #expect(!done.contains(i), "answered message \(i) came back as pending")
+                case .duplicateDone: #expect(!pending.contains(hasher.inboxID(for: m)))
                 }
             }
+            for i in answered {
+                let m = message(i)
+                let result = try await store.inbox.record(m, userHash: hasher.hash(m.userKey))
+                #expect(result == .duplicateDone(id: hasher.inboxID(for: m), reply: Reply(body: "答 \(i)", source: .fixed)), "answer \(i) not on disk")
+            }
+            // Every answer's turn is stored exactly once.
+            var questions: [String] = []
+            for u in 0..<13 {
+                for channel in [ChatChannel.telegram, .local] {
+                    questions += try await store.sessions.load(hasher.hash("\(channel.rawValue):user\(u)"))?.turns.map(\.question) ?? []
+                }
+            }
+            #expect(questions.count == Set(questions).count, "a turn was stored twice")
+            for i in done.union(answered) { #expect(questions.contains("消息 \(i)"), "turn of answer \(i) missing") }
+            #expect(try store.check().ok)
         }
 
         // The server answers everything left unanswered at start.
@@ -49,7 +70,7 @@ import Testing
         try? await Task.sleep(for: .milliseconds(500))
         serve.signal(SIGTERM)
         _ = await serve.waitForExit()
-        guard let inbox = try? FileInbox(dataDirectory: directory, hasher: hasher) else { return -1 }
-        return (try? await inbox.pending().count) ?? -1
+        guard let store = try? SQLiteStore(dataDirectory: directory, hasher: hasher) else { return -1 }
+        return (try? await store.inbox.pending().count) ?? -1
     }
 }

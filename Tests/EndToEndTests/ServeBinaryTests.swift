@@ -34,8 +34,14 @@ import FoundationNetworking
         #expect(await child.waitForExit() == 0)
         // Nothing is left unanswered and no message text is in the logs.
         #expect(!child.errors.joined().contains("翻来覆去"))
-        let sessions = try FileManager.default.contentsOfDirectory(atPath: directory + "/sessions")
-        #expect(sessions.count == 1 && !sessions[0].contains("alice"))
+        // One session in the embedded store, found by `heartline store check`; no raw user id on disk.
+        let check = try ChildProcess(Binaries.path("heartline"), ["store", "check", "--data-dir", directory], directory: directory)
+        #expect(await check.waitForExit() == 0)
+        #expect(check.output.contains("sessions: 1") && check.output.contains("store OK"), "\(check.output)")
+        for file in ["heartline.db", "heartline.db-wal"] {
+            let bytes = (try? Data(contentsOf: URL(fileURLWithPath: directory + "/" + file))) ?? Data()
+            #expect(bytes.range(of: Data("alice".utf8)) == nil, "\(file) holds the raw user id")
+        }
     }
 
     @Test func crisisRepliesAskAndTheAnswerIsRemembered() async throws {

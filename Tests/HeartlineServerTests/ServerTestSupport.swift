@@ -48,10 +48,11 @@ struct TestEnvironment {
         let readiness = Readiness()
         readiness.set("store", healthy: true)
         readiness.set("model", healthy: true)
+        let store = try SQLiteStore(dataDirectory: dataDirectory, hasher: hasher)
         dependencies = HeartlineDependencies(
             hasher: hasher,
-            sessions: try FileSessionStore(dataDirectory: dataDirectory),
-            inbox: try FileInbox(dataDirectory: dataDirectory, hasher: hasher),
+            sessions: store.sessions,
+            inbox: store.inbox,
             model: model,
             safety: safety,
             readiness: readiness

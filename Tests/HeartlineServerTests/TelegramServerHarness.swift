@@ -74,7 +74,7 @@ struct TelegramServerHarness: Sendable {
     }
 
     struct Context: Sendable {
-        let inbox: FileInbox
+        let inbox: SQLiteInbox
         let telegram: TelegramComponents
     }
 
@@ -85,10 +85,11 @@ struct TelegramServerHarness: Sendable {
         let logger = Self.quietLogger
         let hasher = HMACUserKeyHasher(key: Array("0123456789abcdef0123456789abcdef".utf8))
         let telegram = try #require(try TelegramComponents.live(settings: settings.telegram, dataDirectory: dataDirectory, httpClient: httpClient, hasher: hasher, logger: logger))
+        let store = try SQLiteStore(dataDirectory: dataDirectory, hasher: hasher, logger: logger)
         let dependencies = HeartlineDependencies(
             hasher: hasher,
-            sessions: try FileSessionStore(dataDirectory: dataDirectory, logger: logger),
-            inbox: try FileInbox(dataDirectory: dataDirectory, hasher: hasher, logger: logger),
+            sessions: store.sessions,
+            inbox: store.inbox,
             model: try ModelFactory.retrieval(settings: settings),
             safety: BasicSafetyFilter(),
             messengers: [.telegram: telegram.messenger],
@@ -122,14 +123,15 @@ struct TelegramServerHarness: Sendable {
     ) async throws -> T {
         let logger = Self.quietLogger
         let hasher = HMACUserKeyHasher(key: Array("0123456789abcdef0123456789abcdef".utf8))
-        let inbox = try FileInbox(dataDirectory: dataDirectory, hasher: hasher, logger: logger)
+        let store = try SQLiteStore(dataDirectory: dataDirectory, hasher: hasher, logger: logger)
+        let inbox = store.inbox
         let telegram = try #require(try TelegramComponents.live(
             settings: settings.telegram, dataDirectory: dataDirectory, httpClient: httpClient, hasher: hasher, logger: logger,
             sleep: { try await sleeps.sleep($0) }
         ))
         let dependencies = HeartlineDependencies(
             hasher: hasher,
-            sessions: try FileSessionStore(dataDirectory: dataDirectory, logger: logger),
+            sessions: store.sessions,
             inbox: inbox,
             model: try model ?? ModelFactory.retrieval(settings: settings),
             safety: BasicSafetyFilter(),

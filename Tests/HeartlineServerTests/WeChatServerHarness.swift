@@ -12,7 +12,7 @@ import WeChatAdapter
 import WeChatTestSupport
 
 /// Runs the real application (routes, inbox, workers, customer-service delivery) on loopback with
-/// a fake WeChat API, a scriptable model and a file store in a temporary directory.
+/// a fake WeChat API, a scriptable model and an SQLite store in a temporary directory.
 struct WeChatServerHarness: Sendable {
     static let token = "HeartlineToken2026"
     static let encodingAESKey = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"
@@ -91,10 +91,11 @@ struct WeChatServerHarness: Sendable {
         wechat.customerService = CustomerServiceClient(api: wechat.api, options: options, logger: logger)
         wechat.messenger = WeChatMessenger(client: wechat.customerService, typingEnabled: settings.wechat.typing, logger: logger)
         let clock = self.clock
+        let store = try SQLiteStore(dataDirectory: directory, hasher: hasher, logger: logger)
         let dependencies = HeartlineDependencies(
             hasher: hasher,
-            sessions: try FileSessionStore(dataDirectory: directory, logger: logger),
-            inbox: try FileInbox(dataDirectory: directory, hasher: hasher, logger: logger),
+            sessions: store.sessions,
+            inbox: store.inbox,
             model: model,
             safety: safety,
             messengers: [.wechat: wechat.messenger],

@@ -45,6 +45,20 @@ public struct HeartlineSettings: Sendable {
         public var breakerCoolDown: Duration = .seconds(30)
     }
 
+    /// The embedded store's settings (`store.*`).
+    public struct EmbeddedStore: Sendable, Equatable {
+        /// How long answered message ids are remembered, so a redelivery is not answered twice.
+        public var dedupeRetention: Duration = .seconds(7 * 24 * 3600)
+        /// Per-channel overrides of `dedupeRetention`.
+        public var dedupeRetentionByChannel: [ChatChannel: Duration] = [:]
+        /// How long API replies are kept for idempotent retries.
+        public var replyRetention: Duration = .seconds(24 * 3600)
+        /// Memory budget of the session cache.
+        public var sessionCacheBytes = 64 << 20
+        /// How often expired dedupe ids and replies are pruned (in small batches).
+        public var pruneInterval: Duration = .seconds(60)
+    }
+
     public struct Retrieval: Sendable, Equatable {
         /// JSONL corpus; nil: the built-in starter corpus.
         public var corpusPath: String?
@@ -55,8 +69,10 @@ public struct HeartlineSettings: Sendable {
     public var local = Local()
     public var metrics = Metrics()
     public var dataDirectory = "./.heartline"
-    /// `file` (default) or a `postgres://` URL.
+    /// `file` (default: the embedded SQLite database in the data directory) or a `postgres://` URL.
     public var store = "file"
+    /// Windows and budgets of the embedded store.
+    public var embeddedStore = EmbeddedStore()
     /// Secret for hashing user ids; nil: generated into the data directory.
     public var hashKey: String?
     public var model = Model()

@@ -81,6 +81,14 @@ public struct SettingsLoader {
                 problems.append("\(error) (expected `file` or postgres://USER:PASSWORD@HOST:PORT/DATABASE)")
             }
         }
+        if let hours = double("dedupe.hours", range: 0.01...(24 * 3650)) { s.embeddedStore.dedupeRetention = .milliseconds(Int64(hours * 3_600_000)) }
+        if let hours = double("dedupe.telegramHours", range: 0.01...(24 * 3650)) { s.embeddedStore.dedupeRetentionByChannel[.telegram] = .milliseconds(Int64(hours * 3_600_000)) }
+        if let hours = double("dedupe.wechatHours", range: 0.01...(24 * 3650)) { s.embeddedStore.dedupeRetentionByChannel[.wechat] = .milliseconds(Int64(hours * 3_600_000)) }
+        if let hours = double("dedupe.localHours", range: 0.01...(24 * 3650)) { s.embeddedStore.dedupeRetentionByChannel[.local] = .milliseconds(Int64(hours * 3_600_000)) }
+        if let hours = double("dedupe.miniprogramHours", range: 0.01...(24 * 3650)) { s.embeddedStore.dedupeRetentionByChannel[.miniprogram] = .milliseconds(Int64(hours * 3_600_000)) }
+        if let hours = double("dedupe.replyHours", range: 0.01...(24 * 365)) { s.embeddedStore.replyRetention = .milliseconds(Int64(hours * 3_600_000)) }
+        s.embeddedStore.pruneInterval = milliseconds("dedupe.pruneIntervalMs", range: 100...86_400_000) ?? s.embeddedStore.pruneInterval
+        s.embeddedStore.sessionCacheBytes = (int("session.cacheMegabytes", range: 0...65_536) ?? s.embeddedStore.sessionCacheBytes >> 20) << 20
         s.hashKey = secret("hash.key")
         if let key = s.hashKey, key.utf8.count < 16 { problems.append("hash.key: must be at least 16 characters") }
 

@@ -3,14 +3,14 @@ import Foundation
 import ModelBackends
 import Storage
 
-/// Inboxes that can count what waits for an answer (the file inbox; a database inbox can too).
+/// Inboxes that can count what waits for an answer (the embedded store's inbox).
 public protocol InboxStatistics: Sendable {
     func stats() -> (pending: Int, oldest: Date?)
     /// Keys held (dedupe keys and kept replies): what bounds the inbox's memory.
     var keyCount: Int { get }
 }
 
-extension FileInbox: InboxStatistics {}
+extension SQLiteInbox: InboxStatistics {}
 
 /// What `/readyz` and `/metrics` look at just before answering: queue depth and age, inbox
 /// backlog, and whether the primary model's circuit breaker is open.

@@ -1,0 +1,42 @@
+import ArgumentParser
+import ChatCore
+import Foundation
+import HeartlineServer
+import Storage
+
+/// `heartline store …`: tools for the embedded store (`<data>/heartline.db`).
+struct StoreCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "store",
+        abstract: "Check the embedded store. A backup is one command: sqlite3 .heartline/heartline.db \".backup backup.db\"",
+        subcommands: [StoreCheck.self]
+    )
+}
+
+/// `heartline store check`: SQLite's integrity check plus the store's own invariants. Safe while
+/// a server runs on the same directory (it only reads).
+struct StoreCheck: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Verify heartline.db: PRAGMA integrity_check and the store's invariants; exits 1 on a problem."
+    )
+
+    @OptionGroup var common: CommonOptions
+
+    func run() async throws {
+        let settings = try await common.settings()
+        let path = settings.dataDirectory + "/" + SQLiteStore.fileName
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw ValidationError("no store at \(path) (it is created by the first `heartline serve`)")
+        }
+        var options = SQLiteStore.Options()
+        options.exclusive = false
+        // The check reads stored rows only; it never hashes an id, so no key is needed.
+        let hasher = HMACUserKeyHasher(key: Array(repeating: 0, count: 32))
+        let store = try SQLiteStore(dataDirectory: settings.dataDirectory, hasher: hasher, options: options)
+        let report = try store.check()
+        print("store: \(path)")
+        print(report)
+        if !report.ok { throw ExitCode(1) }
+    }
+}
