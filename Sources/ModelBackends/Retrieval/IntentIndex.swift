@@ -1,0 +1,122 @@
+import ChatCore
+import Foundation
+
+/// The two views of a question the relevance gate compares:
+/// - **match**: BM25 over every question variant; an intent scores its best variant, relative to
+///   the corpus's reference score (the median score a variant gets when asked verbatim), so the
+///   scale means the same for any corpus;
+/// - **classifier**: BM25 over each intent's pooled variants (a nearest-centroid view of the
+///   intent's whole vocabulary), relative to the best intent, so it places wordings no single
+///   variant shares. Built only when intents have several variants on average; for corpora of
+///   one-question pseudo-intents it would repeat the match view, and the match view stands in.
+public struct IntentIndex: Sendable {
+    public struct Candidate: Sendable, Equatable {
+        public var intent: Int
+        /// Best variant's score relative to the reference score, capped at 1.
+        public var match: Float
+        /// Pooled score relative to the best intent's (1 for the classifier's choice).
+        public var classifier: Float
+        public var combined: Float
+    }
+
+    public struct Ranking: Sendable {
+        /// Best first by `combined`.
+        public var candidates: [Candidate]
+        /// The intent with the best single variant match, and the classifier's choice.
+        public var matchTop: Int?
+        public var classifierTop: Int?
+        /// Best variant match (relative), 0 when nothing matched.
+        public var best: Float
+        /// Categories of the candidates, best first (for category-level evaluation).
+        public var categories: [String]
+    }
+
+    let tokenizer: RetrievalTokenizer
+    let variants: BM25Index
+    let variantIntent: [Int32]
+    let variantLanguage: [String]
+    let pooled: BM25Index?
+    let intentLanguage: [String]
+    let references: [String: Float]
+    let categories: [String?]
+    public let questionCount: Int
+
+    public init(intents: [Intent], tokenizer: RetrievalTokenizer) {
+        self.tokenizer = tokenizer
+        var features: [[UInt64]] = []
+        var owner: [Int32] = []
+        var language: [String] = []
+        var pooledFeatures: [[UInt64]] = []
+        var intentLanguage: [String] = []
+        let pool = intents.count * 2 <= intents.reduce(0) { $0 + $1.questions.count }
+        for (i, intent) in intents.enumerated() {
+            let lang = intent.lang ?? RetrievalModel.language(of: intent.questions.first ?? "")
+            intentLanguage.append(lang)
+            var seen = Set<UInt64>()
+            var pooledOne: [UInt64] = []
+            for question in intent.questions {
+                let f = tokenizer.features(question)
+                features.append(f)
+                owner.append(Int32(i))
+                language.append(intent.lang ?? RetrievalModel.language(of: question))
+                // The pooled document counts each feature once per variant that has it.
+                if pool { seen.removeAll(keepingCapacity: true); for x in f where seen.insert(x).inserted { pooledOne.append(x) } }
+            }
+            if pool { pooledFeatures.append(pooledOne) }
+        }
+        let variants = BM25Index(features: features)
+        self.variants = variants
+        self.variantIntent = owner
+        self.variantLanguage = language
+        self.pooled = pool ? BM25Index(features: pooledFeatures) : nil
+        self.intentLanguage = intentLanguage
+        var byLanguage: [String: [Int]] = [:]
+        for (d, lang) in language.enumerated() { byLanguage[lang, default: []].append(d) }
+        self.references = byLanguage.mapValues { variants.medianSelfScore(of: $0, features: features) }
+        self.categories = intents.map(\.category)
+        self.questionCount = features.count
+    }
+
+    public func rank(_ question: String, candidates limit: Int, classifierWeight: Float) -> Ranking {
+        var language = RetrievalModel.language(of: question)
+        if references[language] == nil { language = references.keys.sorted().first ?? language }
+        let query = tokenizer.features(question)
+        let hits = variants.search(query, limit: limit * 3, reference: references[language]) { [variantLanguage] d in
+            variantLanguage[d] == language
+        }
+        var match: [Int: Float] = [:]
+        var order: [Int] = []
+        for hit in hits {
+            let i = Int(variantIntent[hit.document])
+            if match[i] == nil { order.append(i) }
+            match[i] = max(match[i] ?? 0, hit.normalized)
+        }
+        var classifier: [Int: Float] = [:]
+        if let pooled {
+            let pooledHits = pooled.search(query, limit: limit) { [intentLanguage] i in intentLanguage[i] == language }
+            if let top = pooledHits.first?.score, top > 0 {
+                for hit in pooledHits {
+                    classifier[hit.document] = hit.score / top
+                    if match[hit.document] == nil { match[hit.document] = 0; order.append(hit.document) }
+                }
+            }
+        } else if let top = order.first.flatMap({ match[$0] }), top > 0 {
+            for i in order { classifier[i] = (match[i] ?? 0) / top }
+        }
+        var candidates = order.map { i in
+            let m = match[i] ?? 0
+            let c = classifier[i] ?? 0
+            return Candidate(intent: i, match: m, classifier: c, combined: m + classifierWeight * c)
+        }
+        candidates.sort { $0.combined > $1.combined || ($0.combined == $1.combined && $0.intent < $1.intent) }
+        let matchTop = order.max { (match[$0] ?? 0, -$0) < (match[$1] ?? 0, -$1) }
+        let classifierTop = classifier.max { ($0.value, -$0.key) < ($1.value, -$1.key) }?.key
+        var seenCategories = Set<String>()
+        var categoryOrder: [String] = []
+        for c in candidates { if let category = categories[c.intent], seenCategories.insert(category).inserted { categoryOrder.append(category) } }
+        return Ranking(
+            candidates: candidates, matchTop: matchTop, classifierTop: classifierTop,
+            best: candidates.map(\.match).max() ?? 0, categories: categoryOrder
+        )
+    }
+}
