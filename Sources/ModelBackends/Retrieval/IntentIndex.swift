@@ -27,6 +27,8 @@ public struct IntentIndex: Sendable {
         public var classifierTop: Int?
         /// Best variant match (relative), 0 when nothing matched.
         public var best: Float
+        /// The question's `BM25Index.information` relative to the median corpus question's.
+        public var information: Float
         /// Categories of the candidates, best first (for category-level evaluation).
         public var categories: [String]
     }
@@ -38,6 +40,7 @@ public struct IntentIndex: Sendable {
     let pooled: BM25Index?
     let intentLanguage: [String]
     let references: [String: Float]
+    let informationReferences: [String: Float]
     let categories: [String?]
     public let questionCount: Int
 
@@ -73,6 +76,7 @@ public struct IntentIndex: Sendable {
         var byLanguage: [String: [Int]] = [:]
         for (d, lang) in language.enumerated() { byLanguage[lang, default: []].append(d) }
         self.references = byLanguage.mapValues { variants.medianSelfScore(of: $0, features: features) }
+        self.informationReferences = byLanguage.mapValues { variants.medianInformation(of: $0, features: features) }
         self.categories = intents.map(\.category)
         self.questionCount = features.count
     }
@@ -116,7 +120,9 @@ public struct IntentIndex: Sendable {
         for c in candidates { if let category = categories[c.intent], seenCategories.insert(category).inserted { categoryOrder.append(category) } }
         return Ranking(
             candidates: candidates, matchTop: matchTop, classifierTop: classifierTop,
-            best: candidates.map(\.match).max() ?? 0, categories: categoryOrder
+            best: candidates.map(\.match).max() ?? 0,
+            information: variants.information(query) / (informationReferences[language] ?? 1),
+            categories: categoryOrder
         )
     }
 }

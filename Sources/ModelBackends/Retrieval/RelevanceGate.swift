@@ -20,13 +20,26 @@ public struct RelevanceGate: Sendable {
         public var candidates: Int
         /// Weight of the classifier view in the combined score.
         public var classifierWeight: Float
+        /// The winner's best variant may trail the single best variant match (of another intent) by
+        /// at most this much: the question match must agree with the winner, not just the classifier.
+        public var matchTolerance: Float
+        /// A question saying less than this share of what the median corpus question says (a bare
+        /// "我妈", "考试") is too thin to answer with confidence, however well it matches: it gets the
+        /// likely intent's follow-up.
+        public var minInformation: Float
 
-        public init(threshold: Float = 0.3, margin: Float = 0.1, followUpFloor: Float = 0.12, candidates: Int = 12, classifierWeight: Float = 0.3) {
+        // Chosen on Tests/Fixtures/answers/dev.jsonl (docs/starter-corpus.md, "Measured quality").
+        public init(
+            threshold: Float = 0.25, margin: Float = 0.05, followUpFloor: Float = 0.12, candidates: Int = 12,
+            classifierWeight: Float = 0.8, matchTolerance: Float = 0.2, minInformation: Float = 0.35
+        ) {
             self.threshold = threshold
             self.margin = margin
             self.followUpFloor = followUpFloor
             self.candidates = candidates
             self.classifierWeight = classifierWeight
+            self.matchTolerance = matchTolerance
+            self.minInformation = minInformation
         }
     }
 
@@ -42,9 +55,14 @@ public struct RelevanceGate: Sendable {
         guard let winner = ranking.candidates.first, ranking.best >= configuration.followUpFloor else { return .menu }
         let rival = ranking.candidates.dropFirst().first { !equivalent(winner.intent, $0.intent) }
         let lead = winner.combined - (rival?.combined ?? 0)
-        let agree = ranking.matchTop.map { equivalent($0, winner.intent) } ?? false
-            && ranking.classifierTop.map { equivalent($0, winner.intent) } ?? false
-        if agree, winner.match >= configuration.threshold, lead >= configuration.margin { return .answer(winner.intent) }
+        // Agreement: the classifier's choice is the winner, and the winner's closest question is
+        // (nearly) the closest question overall.
+        let agree = (ranking.classifierTop.map { equivalent($0, winner.intent) } ?? false)
+            && winner.match >= ranking.best - configuration.matchTolerance
+        if agree, winner.match >= configuration.threshold, lead >= configuration.margin,
+           ranking.information >= configuration.minInformation {
+            return .answer(winner.intent)
+        }
         return .followUp(winner.intent)
     }
 
