@@ -23,7 +23,7 @@ public enum RoleConsistency {
         Role(name: "parents", words: ["父母", "爸妈", "双亲", "parents"], cues: father + mother + ["家长", "家里", "家人", "parent", "family"]),
         Role(name: "daughter", words: ["女儿", "闺女", "daughter"], cues: ["女儿", "闺女", "daughter"]),
         Role(name: "son", words: ["儿子", "son"], cues: ["儿子", "son"]),
-        Role(name: "child", words: ["孩子", "child", "kid"], cues: child + ["家长", "当妈", "当爸", "育儿", "初中", "高中", "小学", "初一", "初二", "初三", "高一", "高二", "高三", "年级", "上学", "作业", "叛逆", "单亲", "抚养", "岁", "幼儿", "收手机", "year old", "parent"]),
+        Role(name: "child", words: ["孩子", "child", "kid"], cues: child + ["家长", "当妈", "当爸", "育儿", "初中", "高中", "小学", "初一", "初二", "初三", "高一", "高二", "高三", "年级", "上学", "作业", "叛逆", "单亲", "抚养", "岁", "幼儿", "收手机", "year old", "二胎", "老大", "大宝", "二宝", "parent"]),
         Role(name: "husband", words: ["老公", "丈夫", "husband"], cues: ["老公", "丈夫", "先生", "爱人", "husband"]),
         Role(name: "wife", words: ["妻子", "老婆", "媳妇", "wife"], cues: ["妻子", "老婆", "媳妇", "爱人", "wife"]),
         Role(name: "boyfriend", words: ["男朋友", "男友", "boyfriend"], cues: ["男朋友", "男友", "男票", "boyfriend"]),
