@@ -26,13 +26,20 @@ public enum ModelFactory {
     /// The intents with every answer and follow-up the output check would replace removed.
     static func checked(_ intents: [Intent]) throws -> [Intent] {
         let checker = try OutputChecker.bundled()
+        var verdicts: [String: Bool] = [:]  // large corpora repeat answers: check each text once
+        func fails(_ text: String) -> Bool {
+            if let known = verdicts[text] { return known }
+            let verdict = !checker.violations(in: text).isEmpty
+            verdicts[text] = verdict
+            return verdict
+        }
         var dropped = 0
         let kept: [Intent] = intents.compactMap { intent in
             var intent = intent
             let before = intent.answers.count
-            intent.answers.removeAll { !checker.violations(in: $0.text).isEmpty }
+            intent.answers.removeAll { fails($0.text) }
             dropped += before - intent.answers.count
-            if let followUp = intent.followUp, !checker.violations(in: followUp).isEmpty {
+            if let followUp = intent.followUp, fails(followUp) {
                 intent.followUp = nil
                 dropped += 1
             }

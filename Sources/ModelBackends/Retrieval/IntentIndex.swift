@@ -82,8 +82,9 @@ public struct IntentIndex: Sendable {
     }
 
     public func rank(_ question: String, candidates limit: Int, classifierWeight: Float) -> Ranking {
-        var language = RetrievalModel.language(of: question)
-        if references[language] == nil { language = references.keys.sorted().first ?? language }
+        let detected = RetrievalModel.language(of: question)
+        // A corpus without the question's language answers from the languages it has.
+        let language = references[detected] == nil ? (references.keys.sorted().first ?? detected) : detected
         let query = tokenizer.features(question)
         let hits = variants.search(query, limit: limit * 3, reference: references[language]) { [variantLanguage] d in
             variantLanguage[d] == language

@@ -4,7 +4,7 @@ import ChatCore
 /// "your father" to someone who never mentioned a father invents a fact. A role in the reply is
 /// fine when the question has any of its cues (父母 is fine after 我妈; 宠物 after 我的猫).
 public enum RoleConsistency {
-    struct Role {
+    struct Role: Sendable {
         var name: String
         /// Words in a reply that name the role.
         var words: [String]
