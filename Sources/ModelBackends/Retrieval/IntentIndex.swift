@@ -25,7 +25,7 @@ public struct IntentIndex: Sendable {
         /// The intent with the best single variant match, and the classifier's choice.
         public var matchTop: Int?
         public var classifierTop: Int?
-        /// Best variant match (relative), 0 when nothing matched.
+        /// Best variant match (relative) over all intents, eligible or not; 0 when nothing matched.
         public var best: Float
         /// The question's `BM25Index.information` relative to the median corpus question's.
         public var information: Float
@@ -42,7 +42,15 @@ public struct IntentIndex: Sendable {
     let references: [String: Float]
     let informationReferences: [String: Float]
     let categories: [String?]
+    /// Per intent, the event topics its questions nearly all name (see `eventTopics`).
+    let signatures: [[UInt64]]
     public let questionCount: Int
+
+    /// Topics that state an event: a death, an affair, a divorce, a job loss, a breakup, a birth.
+    /// An intent whose questions nearly all (≥ 70 %) name one is a candidate only for questions
+    /// that name it too, so "我妈生病住院了" never gets an answer about a mother's death, nor "想养只猫"
+    /// one about a pet that died — answering them would invent the event.
+    static let eventTopics: Set<String> = ["离世", "出轨", "离婚", "失业", "分手", "产后"]
 
     public init(intents: [Intent], tokenizer: RetrievalTokenizer) {
         self.tokenizer = tokenizer
@@ -52,13 +60,18 @@ public struct IntentIndex: Sendable {
         var pooledFeatures: [[UInt64]] = []
         var intentLanguage: [String] = []
         let pool = intents.count * 2 <= intents.reduce(0) { $0 + $1.questions.count }
+        let events = Set(tokenizer.synonyms.groups.indices.filter { Self.eventTopics.contains(tokenizer.synonyms.groups[$0].canonical) }
+            .map { RetrievalTokenizer.id(.topic($0)) })
+        var signatures: [[UInt64]] = []
         for (i, intent) in intents.enumerated() {
             let lang = intent.lang ?? RetrievalModel.language(of: intent.questions.first ?? "")
             intentLanguage.append(lang)
             var seen = Set<UInt64>()
             var pooledOne: [UInt64] = []
+            var eventCounts: [UInt64: Int] = [:]
             for question in intent.questions {
                 let f = tokenizer.features(question)
+                for event in events where f.contains(event) { eventCounts[event, default: 0] += 1 }
                 features.append(f)
                 owner.append(Int32(i))
                 language.append(intent.lang ?? RetrievalModel.language(of: question))
@@ -66,7 +79,10 @@ public struct IntentIndex: Sendable {
                 if pool { seen.removeAll(keepingCapacity: true); for x in f where seen.insert(x).inserted { pooledOne.append(x) } }
             }
             if pool { pooledFeatures.append(pooledOne) }
+            let required = max(1, intent.questions.count * 7 / 10)
+            signatures.append(eventCounts.filter { $0.value >= required }.map(\.key).sorted())
         }
+        self.signatures = signatures
         let variants = BM25Index(features: features)
         self.variants = variants
         self.variantIntent = owner
@@ -89,18 +105,25 @@ public struct IntentIndex: Sendable {
         let hits = variants.search(query, limit: limit * 3, reference: references[language]) { [variantLanguage] d in
             variantLanguage[d] == language
         }
+        // An intent whose event the question does not name takes no part (see `eventTopics`); the
+        // best match over all intents still decides between a follow-up and the menu.
+        let named = Set(query)
+        let eligible = { [signatures] (i: Int) in signatures[i].allSatisfy(named.contains) }
         var match: [Int: Float] = [:]
         var order: [Int] = []
+        var best: Float = 0
         for hit in hits {
+            best = max(best, hit.normalized)
             let i = Int(variantIntent[hit.document])
+            guard eligible(i) else { continue }
             if match[i] == nil { order.append(i) }
             match[i] = max(match[i] ?? 0, hit.normalized)
         }
         var classifier: [Int: Float] = [:]
         if let pooled {
             let pooledHits = pooled.search(query, limit: limit) { [intentLanguage] i in intentLanguage[i] == language }
-            if let top = pooledHits.first?.score, top > 0 {
-                for hit in pooledHits {
+            if let top = pooledHits.first(where: { eligible($0.document) })?.score, top > 0 {
+                for hit in pooledHits where eligible(hit.document) {
                     classifier[hit.document] = hit.score / top
                     if match[hit.document] == nil { match[hit.document] = 0; order.append(hit.document) }
                 }
@@ -121,7 +144,7 @@ public struct IntentIndex: Sendable {
         for c in candidates { if let category = categories[c.intent], seenCategories.insert(category).inserted { categoryOrder.append(category) } }
         return Ranking(
             candidates: candidates, matchTop: matchTop, classifierTop: classifierTop,
-            best: candidates.map(\.match).max() ?? 0,
+            best: best,
             information: variants.information(query) / (informationReferences[language] ?? 1),
             categories: categoryOrder
         )

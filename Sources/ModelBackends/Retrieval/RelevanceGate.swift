@@ -5,7 +5,11 @@
 public struct RelevanceGate: Sendable {
     public enum Decision: Sendable, Equatable {
         case answer(Int)
+        /// Ask this intent's follow-up.
         case followUp(Int)
+        /// Something matched, but only intents whose event the message does not name: ask what
+        /// happened, without naming a topic.
+        case askMore
         case menu
     }
 
@@ -52,7 +56,8 @@ public struct RelevanceGate: Sendable {
     }
 
     public func decide(_ ranking: IntentIndex.Ranking) -> Decision {
-        guard let winner = ranking.candidates.first, ranking.best >= configuration.followUpFloor else { return .menu }
+        guard ranking.best >= configuration.followUpFloor else { return .menu }
+        guard let winner = ranking.candidates.first else { return .askMore }
         let rival = ranking.candidates.dropFirst().first { !equivalent(winner.intent, $0.intent) }
         let lead = winner.combined - (rival?.combined ?? 0)
         // Agreement: the classifier's choice is the winner, and the winner's closest question is

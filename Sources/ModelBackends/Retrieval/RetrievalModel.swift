@@ -55,6 +55,9 @@ public final class RetrievalModel: CompletionModel {
             let intent = intents[i]
             let text = intent.followUp ?? CategoryFollowUps.text(for: intent.category, language: request.language)
             return Completion(text: text, model: name, origin: .retrieval, answerID: intent.followUpID, category: intent.category, isClarification: true)
+        case .askMore:
+            let text = CategoryFollowUps.text(for: nil, language: request.language)
+            return Completion(text: text, model: name, origin: .retrieval, answerID: Intent.followUpPrefix, isClarification: true)
         case .menu:
             return Completion(text: Self.clarification(request.language), model: name, origin: .retrieval, isClarification: true)
         }

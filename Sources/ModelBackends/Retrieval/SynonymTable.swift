@@ -30,11 +30,15 @@ public struct SynonymTable: Sendable {
         expansionGroups(in: folded).map { groups[$0].canonical }
     }
 
-    /// Indexes of the groups whose phrases occur in `folded`, in order of first occurrence.
+    /// Indexes of the groups whose phrases occur in `folded`, in order of first occurrence. A Latin
+    /// phrase must start a word ("ex" is not in "next"), and one of at most three letters must also
+    /// end it, an `s` aside ("ex" is not in "exam"; "cats" has "cat"); longer ones match as stems
+    /// ("cheat" in "cheated").
     public func expansionGroups(in folded: String) -> [Int] {
         let text = Array(folded.unicodeScalars)
         var found = [Bool](repeating: false, count: groups.count)
         var result: [Int] = []
+        func isLetter(_ i: Int) -> Bool { i >= 0 && i < text.count && text[i].isASCII && text[i].properties.isAlphabetic }
         for i in text.indices {
             guard let candidates = byFirstScalar[text[i]] else { continue }
             for (phrase, group) in candidates where !found[group] && i + phrase.count <= text.count {
@@ -42,6 +46,11 @@ public struct SynonymTable: Sendable {
                 for k in 1..<phrase.count where text[i + k] != phrase[k] {
                     match = false
                     break
+                }
+                if match, phrase[0].isASCII, phrase[0].properties.isAlphabetic {
+                    let end = i + phrase.count
+                    let endsWord = !isLetter(end) || (text[end] == "s" && !isLetter(end + 1))
+                    match = !isLetter(i - 1) && (phrase.count > 3 || endsWord)
                 }
                 if match {
                     found[group] = true
@@ -88,8 +97,8 @@ public struct SynonymTable: Sendable {
     婆媳: 婆婆, 公公, 岳母, 丈母娘, 婆家, 娘家, 婆媳, in-law
     比较: 比较, 攀比, 别人家, 拿我和, 拿我跟, 把我和, 把我跟, 和别人比, 跟别人比, 比不上, 不如别人, compare, comparing
     # relationships
-    分手: 分手, 分开了, 被甩, 提分手, 前任, 前男友, 前女友, 复合, ex, broke up, breakup, dumped
-    离婚: 离婚, 离了婚, 协议离婚, 抚养权, 离异, divorce
+    分手: 分手, 分开了, 被甩, 提分手, 前任, 前男友, 前女友, 复合, 失恋, ex, broke up, breakup, dumped, heartbroken, heartbreak
+    离婚: 离婚, 离了婚, 协议离婚, 抚养权, 抚养费, 离异, 单亲, 前夫, 前妻, divorce
     出轨: 出轨, 劈腿, 外遇, 小三, 背叛, 偷吃, 绿了, cheat, affair
     冷暴力: 冷战, 冷暴力, 不理我, 不理人, 不回消息, 已读不回, 玩失踪, 不说话, silent treatment, ignore
     吃醋: 吃醋, 嫉妒, 占有欲, 查手机, 翻手机, 安全感, jealous, insecure
@@ -100,7 +109,7 @@ public struct SynonymTable: Sendable {
     领导: 领导, 老板, 上司, 主管, 经理, boss, manager
     同事: 同事, 同组, 办公室, coworker, colleague
     失业: 裁员, 被裁, 失业, 辞退, 被炒, 炒鱿鱼, 优化, 开除, 丢了工作, 没了工作, laid off, layoff, fired, lost my job, redundan, unemploy
-    倦怠: 倦怠, 累垮, 被掏空, 身心俱疲, 干不动, 不想上班, 榨干, burnout, burned out, burnt out, exhausted
+    倦怠: 倦怠, 累垮, 被掏空, 身心俱疲, 干不动, 不想上班, 榨干, burnout, burned out, burnt out, exhaust
     学业: 考试, 考研, 考公, 高考, 中考, 期末, 挂科, 成绩, 学习, 作业, 论文, 毕业, 专业, 学校, 老师, 上学, 读书, exam, study, school, college, grade
     考前: 考前, 倒计时, 快考, 要考试, 马上要考, 临考, 冲刺, 考场, 进考场, before the exam, exam tomorrow
     考砸: 考砸, 没考好, 考得差, 考得很差, 考差, 一塌糊涂, 挂科, 挂了, 没考上, 落榜, 失利, 没过, 没上线, failed
@@ -111,7 +120,7 @@ public struct SynonymTable: Sendable {
     喝酒: 喝酒, 酗酒, 断片, 戒酒, 喝醉, 酒精, 啤酒, 白酒, drinking, alcohol, drunk
     抽烟: 抽烟, 戒烟, 烟瘾, 复吸, 香烟, 电子烟, smoking, cigarette, vape
     # grief
-    离世: 去世, 离世, 走了, 过世, 离开了我们, 病逝, 葬礼, 不在了, 失去, grief, passed away, funeral, lost my, died
+    离世: 去世, 离世, 走了, 过世, 离开了我们, 离开我们, 离开了我, 永远离开, 离开了这个世界, 离开这个世界, 逝世, 病逝, 葬礼, 不在了, 失去, 猫死了, 狗死了, 宠物死了, 狗狗死了, 猫咪死了, 它死了, 死掉, 老死, 安乐死, 彩虹桥, 喵星, 汪星, 忌日, 头七, 遗物, 遗照, 没保住, 流产, 胎停, 没救回来, 没救过来, 仓鼠死了, 兔子死了, 鹦鹉死了, grief, grieving, passed away, funeral, lost my, losing, died, dead, put down, put my
     宠物: 宠物, 猫, 狗, 毛孩子, 仓鼠, 兔子, pet, cat, dog
     # self
     自卑: 自卑, 不如别人, 比不上, 没自信, 不自信, 自我否定, 看不起自己, worthless, not good enough, confidence

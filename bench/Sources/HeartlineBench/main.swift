@@ -55,7 +55,7 @@ func benchRetrieval(corpusPath: String?) throws {
         latencies.append((ContinuousClock.now - start).seconds * 1000)
         switch decision {
         case .answer: decisions["answer", default: 0] += 1
-        case .followUp: decisions["follow-up", default: 0] += 1
+        case .followUp, .askMore: decisions["follow-up", default: 0] += 1
         case .menu: decisions["menu", default: 0] += 1
         }
     }
