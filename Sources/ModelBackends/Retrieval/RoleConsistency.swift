@@ -1,4 +1,5 @@
 import ChatCore
+import Foundation
 
 /// Finds people, relationships and pets a reply names that the question did not: an answer about
 /// "your father" to someone who never mentioned a father invents a fact. A role in the reply is
