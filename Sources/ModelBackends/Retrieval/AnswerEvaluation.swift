@@ -27,7 +27,7 @@ public struct AnswerEvaluation: Sendable {
     public struct Report: Sendable {
         public var inScope: [Outcome: Int] = [:]
         public var outOfScope: [Outcome: Int] = [:]
-        /// Replies (answers or follow-ups) naming a role absent from the question.
+        /// Answers naming a role absent from the question (and from the case's earlier messages).
         public var roleInconsistent = 0
         public var misses: [(text: String, expected: String, got: String, outcome: Outcome)] = []
         public var roleMisses: [(text: String, answerID: String, roles: [String])] = []
@@ -75,7 +75,8 @@ public struct AnswerEvaluation: Sendable {
             }
             let completion = try await model.complete(Self.request(item.text, history: history, language: language))
             let got = completion.answerID ?? "menu"
-            if completion.answerID != nil {
+            // Answers state things; a follow-up only asks ("是和孩子有关吗？"), so only answers count.
+            if completion.answerID != nil, !completion.isClarification {
                 let context = ((item.recent ?? []) + [item.text]).joined(separator: "\n")
                 let roles = RoleConsistency.invented(reply: completion.text, question: context)
                 if !roles.isEmpty {
