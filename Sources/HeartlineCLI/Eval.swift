@@ -4,6 +4,6 @@ import ArgumentParser
 struct Eval: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure the quality of the embedded model.",
-        subcommands: [EvalRetrieval.self]
+        subcommands: [EvalAnswers.self, EvalRetrieval.self]
     )
 }

@@ -39,7 +39,7 @@ struct EvalRetrieval: AsyncParsableCommand {
         if scores {
             for item in items {
                 let ranking = model.rank(item.text)
-                print(String(format: "%.3f", ranking.best), String(format: "%.2f", ranking.matches.first?.score ?? 0), item.category, ranking.categories.first?.category ?? "-", separator: "\t")
+                print(String(format: "%.3f", ranking.best), item.category, ranking.categories.first ?? "-", separator: "\t")
             }
             return
         }

@@ -3,18 +3,53 @@ import AsyncHTTPClient
 import ChatCore
 import Logging
 import ModelBackends
+import Safety
 import Synchronization
 
 /// Builds the model chain from settings: configured OpenAI-compatible model (if any) → retrieval
 /// model over the corpus → fixed calm reply.
 public enum ModelFactory {
+    /// The retrieval model over `retrieval.corpus` (intent lines, prompt/completion or chat JSONL;
+    /// pairs grouped into pseudo-intents) or the starter corpus. Every answer and follow-up passes
+    /// the output check once here, at load, so the replies it can give are known to be clean;
+    /// failing ones are dropped (counted in the log, never printed).
     public static func retrieval(settings: HeartlineSettings) throws -> RetrievalModel {
-        let configuration = RetrievalModel.Configuration(threshold: settings.retrieval.threshold)
+        var configuration = RetrievalModel.Configuration()
+        configuration.threshold = settings.retrieval.threshold
         guard let path = settings.retrieval.corpusPath else {
             return try starter(configuration)
         }
-        let pairs = try CorpusLoader.load(path: path, format: settings.pipeline.promptFormat)
-        return RetrievalModel(pairs: pairs, name: "retrieval:custom", configuration: configuration)
+        let intents = try CorpusLoader.loadIntents(path: path, format: settings.pipeline.promptFormat)
+        return RetrievalModel(intents: try checked(intents), name: "retrieval:custom", configuration: configuration)
+    }
+
+    /// The intents with every answer and follow-up the output check would replace removed.
+    static func checked(_ intents: [Intent]) throws -> [Intent] {
+        let checker = try OutputChecker.bundled()
+        var verdicts: [String: Bool] = [:]  // large corpora repeat answers: check each text once
+        func fails(_ text: String) -> Bool {
+            if let known = verdicts[text] { return known }
+            let verdict = !checker.violations(in: text).isEmpty
+            verdicts[text] = verdict
+            return verdict
+        }
+        var dropped = 0
+        let kept: [Intent] = intents.compactMap { intent in
+            var intent = intent
+            let before = intent.answers.count
+            intent.answers.removeAll { fails($0.text) }
+            dropped += before - intent.answers.count
+            if let followUp = intent.followUp, fails(followUp) {
+                intent.followUp = nil
+                dropped += 1
+            }
+            return intent.answers.isEmpty ? nil : intent
+        }
+        if dropped > 0 {
+            Logger(label: "heartline.retrieval").warning("corpus replies dropped by the output check", metadata: ["corpus.dropped": "\(dropped)"])
+        }
+        guard !kept.isEmpty else { throw CorpusError.empty }
+        return kept
     }
 
     /// The model over the built-in starter corpus is immutable, so it is built once per process and
@@ -24,7 +59,7 @@ public enum ModelFactory {
     private static func starter(_ configuration: RetrievalModel.Configuration) throws -> RetrievalModel {
         try starters.withLock { cache in
             if let model = cache[configuration.threshold] { return model }
-            let model = RetrievalModel(pairs: try CorpusLoader.starter(), name: "retrieval:starter", configuration: configuration)
+            let model = RetrievalModel(intents: try checked(try CorpusLoader.starter()), name: "retrieval:starter", configuration: configuration)
             cache[configuration.threshold] = model
             return model
         }

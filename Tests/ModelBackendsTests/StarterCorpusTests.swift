@@ -11,19 +11,19 @@ import Testing
     ]
 
     struct Line: Decodable {
-        var id: String
+        var intent: String
         var category: String
         var lang: String
-        var prompt: String
-        var completion: String
+        var followup: String
+        var questions: [String]
+        var answers: [String]
     }
 
+    static let resources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Sources/ModelBackends/Resources")
+
     static func rawFile() throws -> Data {
-        let url = try #require(Bundle.module.url(forResource: "starter-corpus", withExtension: "jsonl", subdirectory: nil)
-            ?? Bundle.allBundles.compactMap { $0.url(forResource: "starter-corpus", withExtension: "jsonl") }.first
-            ?? URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-                .appendingPathComponent("Sources/ModelBackends/Resources/starter-corpus.jsonl"))
-        return try Data(contentsOf: url)
+        try Data(contentsOf: CorpusLoader.starterURL())
     }
 
     static func lines() throws -> [Line] {
@@ -32,63 +32,81 @@ import Testing
     }
 
     @Test func isCleanUTF8JSONLWithRealCharacters() throws {
-        let data = try Self.rawFile()
-        let text = try #require(String(data: data, encoding: .utf8))
+        let text = try #require(String(data: try Self.rawFile(), encoding: .utf8))
         #expect(!text.contains("\r"))
         #expect(!text.contains("\\u"), "write real UTF-8, never \\u escapes")
         #expect(text.hasSuffix("\n"))
         #expect(!text.contains("\n\n"))
     }
 
-    @Test func idsQuestionsAndAnswersAreUnique() throws {
+    @Test func intentsMatchTheTaxonomy() throws {
         let lines = try Self.lines()
-        #expect(Set(lines.map(\.id)).count == lines.count)
-        #expect(Set(lines.map(\.prompt)).count == lines.count)
-        #expect(Set(lines.map(\.completion)).count == lines.count)
+        let taxonomy = AnswerEvaluation.bundledTaxonomy()
+        #expect(lines.count >= 100)
+        #expect(Set(lines.map(\.intent)).count == lines.count)
+        #expect(Dictionary(uniqueKeysWithValues: lines.map { ($0.intent, $0.category) }) == taxonomy, "corpus intents and intents.tsv differ")
+        #expect(Set(lines.map(\.category)) == Set(Self.categories))
+        let english = lines.filter { $0.lang == "en" }
+        #expect((18...30).contains(english.count))
+        #expect(english.allSatisfy { $0.intent.hasSuffix("_en") })
     }
 
-    @Test func everyCategoryIsPopulatedInBothLanguages() throws {
-        let lines = try Self.lines()
-        #expect(lines.filter { $0.lang == "zh" }.count >= 400)
-        #expect(lines.filter { $0.lang == "en" }.count >= 40)
-        for category in Self.categories {
-            #expect(lines.filter { $0.category == category && $0.lang == "zh" }.count >= 15, "\(category)")
-            #expect(lines.contains { $0.category == category && $0.lang == "en" }, "\(category) en")
+    @Test func everyIntentHasManyWordingsAndTwoToFourAnswers() throws {
+        var seen = Set<String>()
+        for line in try Self.lines() {
+            #expect(line.questions.count >= 15, "\(line.intent): \(line.questions.count) questions")
+            #expect((2...4).contains(line.answers.count), "\(line.intent): \(line.answers.count) answers")
+            #expect(line.questions.contains { $0.count <= (line.lang == "en" ? 30 : 10) }, "\(line.intent) needs a short question")
+            #expect(line.questions.contains { $0.count >= (line.lang == "en" ? 80 : 28) }, "\(line.intent) needs a long question")
+            #expect(!line.followup.isEmpty)
+            for question in line.questions {
+                #expect(seen.insert(question).inserted, "question used twice: \(line.intent)")
+                #expect(question == question.trimmingCharacters(in: .whitespacesAndNewlines))
+            }
         }
-        #expect(Set(lines.map(\.category)).isSubset(of: Set(Self.categories)))
-        #expect(Set(lines.map(\.lang)) == ["zh", "en"])
     }
 
     @Test func answersKeepTheWritingRules() throws {
         let banned = ["自杀", "自残", "不想活", "想死", "轻生", "割腕", "跳楼", "安眠药", "我会一直陪着你", "我保证", "一定会好", "治好", "你这是抑郁症",
                       "kill yourself", "suicide", "I promise", "I'll always be here"]
+        var answers = Set<String>()
         for line in try Self.lines() {
-            if line.lang == "zh" {
-                #expect((80...300).contains(line.completion.count), "\(line.id): \(line.completion.count) characters")
-            } else {
-                let words = line.completion.split(whereSeparator: \.isWhitespace).count
-                #expect((50...130).contains(words), "\(line.id): \(words) words")
+            for answer in line.answers {
+                #expect(answers.insert(answer).inserted, "\(line.intent): answer used twice")
+                if line.lang == "zh" {
+                    #expect((80...220).contains(answer.count), "\(line.intent): \(answer.count) characters")
+                } else {
+                    let words = answer.split(whereSeparator: \.isWhitespace).count
+                    #expect((50...130).contains(words), "\(line.intent): \(words) words")
+                }
             }
-            for word in banned {
-                #expect(!line.prompt.localizedCaseInsensitiveContains(word) && !line.completion.localizedCaseInsensitiveContains(word), "\(line.id) contains \(word)")
+            for text in line.answers + line.questions + [line.followup] {
+                for word in banned { #expect(!text.localizedCaseInsensitiveContains(word), "\(line.intent) contains \(word)") }
             }
-            #expect(line.prompt == line.prompt.trimmingCharacters(in: .whitespacesAndNewlines))
         }
     }
-}
 
-/// The routing quality targets of docs/starter-corpus.md, on the held-out file.
-@Suite struct RetrievalQualityTests {
-    @Test func heldOutTargetsAreMet() throws {
-        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/retrieval/heldout.jsonl").path
-        let items = try RetrievalEvaluation.load(path: path)
-        #expect(items.count >= 200 + 50)
-        let model = RetrievalModel(pairs: try CorpusLoader.starter())
-        let report = RetrievalEvaluation.run(model, items: items)
-        #expect(report.top1Accuracy >= 0.85, "top-1 \(report.top1Accuracy)")
-        #expect(report.top3Accuracy >= 0.95, "top-3 \(report.top3Accuracy)")
-        #expect(report.offTopicBelowThresholdRate >= 0.90, "off-topic below threshold \(report.offTopicBelowThresholdRate)")
-        #expect(report.onTopicBelowThresholdRate <= 0.10, "on-topic below threshold \(report.onTopicBelowThresholdRate)")
+    /// An answer is true for anyone in its intent: it names no person, relationship or pet that
+    /// one of the intent's own questions does not mention.
+    @Test func answersNameNoRoleTheirQuestionsLack() throws {
+        var problems: [String] = []
+        for line in try Self.lines() {
+            for (n, reply) in (line.answers + [line.followup]).enumerated() {
+                for question in line.questions {
+                    let roles = RoleConsistency.invented(reply: reply, question: question)
+                    if !roles.isEmpty { problems.append("\(line.intent) reply \(n + 1) names \(roles) for: \(question)") }
+                }
+            }
+        }
+        #expect(problems.isEmpty, "\(problems.prefix(10))")
+    }
+
+    @Test func roleCheckSeesRolesAndTheirCues() {
+        #expect(RoleConsistency.invented(reply: "你父亲一定很爱你", question: "有人去世了") == ["father"])
+        #expect(RoleConsistency.invented(reply: "和父母好好谈谈", question: "我妈总说我") == [])
+        #expect(RoleConsistency.invented(reply: "你的猫陪了你很久", question: "我的狗走了") == ["cat"])
+        #expect(RoleConsistency.invented(reply: "失去宠物很难过", question: "my dog died") == [])
+        #expect(RoleConsistency.invented(reply: "talk to a person you trust", question: "stress") == [])
+        #expect(RoleConsistency.invented(reply: "your son may need time", question: "my kid") == ["son"])
     }
 }

@@ -69,6 +69,27 @@ public struct BM25Index: Sendable {
         return score
     }
 
+    /// How much a text says in this corpus's terms: the summed IDF of its distinct known features.
+    /// Function words and unknown words add nothing, so "我妈" or "hello" say little.
+    public func information(_ features: [UInt64]) -> Float {
+        var seen = Set<UInt64>()
+        var total: Float = 0
+        for feature in features where seen.insert(feature).inserted {
+            if let id = vocabulary[feature] { total += idf[Int(id)] }
+        }
+        return total
+    }
+
+    /// Median `information` of (a deterministic sample of at most 1,000 of) the given documents.
+    public func medianInformation(of documents: [Int], features: [[UInt64]]) -> Float {
+        guard !documents.isEmpty else { return 1 }
+        let step = max(1, documents.count / 1000)
+        var values: [Float] = []
+        for i in stride(from: 0, to: documents.count, by: step) { values.append(information(features[documents[i]])) }
+        values.sort()
+        return max(values[values.count / 2], 1e-3)
+    }
+
     /// Median self-score of (a deterministic sample of at most 1,000 of) the given documents.
     public func medianSelfScore(of documents: [Int], features: [[UInt64]]) -> Float {
         guard !documents.isEmpty else { return 1 }

@@ -33,10 +33,12 @@ public enum CorpusError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// Reads retrieval corpora from JSONL. Accepts `{"prompt","completion"}` lines (extra fields such
-/// as `id`, `category`, `lang` are used when present) and `{"messages":[…]}` lines (each user
-/// message followed by an assistant message becomes a pair). Prompts and completions written in the
-/// `PromptFormat` of a training file are unwrapped (separator, leading space, stop sequence).
+/// Reads retrieval corpora from JSONL. Accepts intent lines (`{"intent","questions":[…],
+/// "answers":[…]}`, the starter corpus's format, with optional `category`, `lang`, `followup`),
+/// `{"prompt","completion"}` lines (extra fields such as `id`, `category`, `lang` are used when
+/// present) and `{"messages":[…]}` lines (each user message followed by an assistant message becomes
+/// a pair). Prompts and completions written in the `PromptFormat` of a training file are unwrapped
+/// (separator, leading space, stop sequence).
 public enum CorpusLoader {
     private struct Line: Decodable {
         struct Message: Decodable {
@@ -49,6 +51,27 @@ public enum CorpusLoader {
         var category: String?
         var lang: String?
         var messages: [Message]?
+        var intent: String?
+        var questions: [String]?
+        var answers: [String]?
+        var followup: String?
+    }
+
+    /// Everything in a corpus file: intent lines as written, pair lines as pairs.
+    public struct Contents: Sendable {
+        public var intents: [Intent] = []
+        public var pairs: [CorpusPair] = []
+
+        /// Intent lines plus the pairs grouped into pseudo-intents (`IntentGrouper`).
+        public var allIntents: [Intent] { intents + IntentGrouper.group(pairs) }
+    }
+
+    /// The intents of a corpus file (pairs grouped into pseudo-intents).
+    public static func loadIntents(path: String, format: PromptFormat = .standard) throws -> [Intent] {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CorpusError.unreadable("\(path) does not exist or is not readable")
+        }
+        return try contents(of: data, format: format).allIntents
     }
 
     public static func load(path: String, format: PromptFormat = .standard) throws -> [CorpusPair] {
@@ -58,22 +81,48 @@ public enum CorpusLoader {
         return try parse(data, format: format)
     }
 
+    /// The pairs of a corpus file; an intent line gives one pair per question variant, its answers
+    /// taken in turn.
     public static func parse(_ data: Data, format: PromptFormat = .standard) throws -> [CorpusPair] {
+        let contents = try contents(of: data, format: format)
+        var pairs: [CorpusPair] = []
+        for intent in contents.intents {
+            for (q, question) in intent.questions.enumerated() {
+                let answer = intent.answers[q % intent.answers.count]
+                pairs.append(CorpusPair(id: "\(answer.id)/\(q + 1)", prompt: question, completion: answer.text, category: intent.category, lang: intent.lang))
+            }
+        }
+        return pairs + contents.pairs
+    }
+
+    public static func contents(of data: Data, format: PromptFormat = .standard) throws -> Contents {
         guard let text = String(data: data, encoding: .utf8) else { throw CorpusError.unreadable("not valid UTF-8") }
         let decoder = JSONDecoder()
         var pairs: [CorpusPair] = []
+        var intents: [Intent] = []
         var lineNumber = 0
         for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
             lineNumber += 1
             let line = rawLine.trimmedWhitespace()
-            if line.isEmpty { continue }
+            if line.isEmpty || line.hasPrefix("#") { continue }
             let decoded: Line
             do {
                 decoded = try decoder.decode(Line.self, from: Data(line.utf8))
             } catch {
-                throw CorpusError.invalidLine(lineNumber, "not a JSON object with prompt/completion or messages")
+                throw CorpusError.invalidLine(lineNumber, "not a JSON object with an intent, prompt/completion or messages")
             }
-            if let prompt = decoded.prompt, let completion = decoded.completion {
+            if let id = decoded.intent {
+                let questions = (decoded.questions ?? []).map { format.normalize($0) }.filter { !$0.isEmpty }
+                let answers = (decoded.answers ?? []).map { format.normalize($0) }.filter { !$0.isEmpty }
+                guard !id.isEmpty, !questions.isEmpty, !answers.isEmpty else {
+                    throw CorpusError.invalidLine(lineNumber, "an intent needs an id, questions and answers")
+                }
+                intents.append(Intent(
+                    id: id, category: decoded.category, lang: decoded.lang, questions: questions,
+                    answers: answers.enumerated().map { Intent.Answer(id: "\(id)#\($0.offset + 1)", text: $0.element) },
+                    followUp: decoded.followup.map { format.normalize($0) }
+                ))
+            } else if let prompt = decoded.prompt, let completion = decoded.completion {
                 let question = format.normalize(prompt.hasSuffix(format.separator) ? String(prompt.dropLast(format.separator.count)) : prompt)
                 let answer = format.answer(fromCompletion: completion)
                 guard !question.isEmpty, !answer.isEmpty else {
@@ -100,15 +149,19 @@ public enum CorpusLoader {
                 throw CorpusError.invalidLine(lineNumber, "needs prompt and completion, or messages")
             }
         }
-        guard !pairs.isEmpty else { throw CorpusError.empty }
-        return pairs
+        guard !pairs.isEmpty || !intents.isEmpty else { throw CorpusError.empty }
+        return Contents(intents: intents, pairs: pairs)
     }
 
     /// The starter corpus shipped with Heartline (written by the project; see docs/starter-corpus.md).
-    public static func starter() throws -> [CorpusPair] {
+    public static func starter() throws -> [Intent] {
+        try loadIntents(path: starterURL().path)
+    }
+
+    public static func starterURL() throws -> URL {
         guard let url = Bundle.module.url(forResource: "starter-corpus", withExtension: "jsonl") else {
             throw CorpusError.unreadable("starter corpus resource missing from the build")
         }
-        return try load(path: url.path)
+        return url
     }
 }

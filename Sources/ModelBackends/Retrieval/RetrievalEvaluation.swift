@@ -1,7 +1,8 @@
 import Foundation
 
 /// Measures how well the retrieval model routes questions to their concern category, and how
-/// often off-topic chatter falls below the threshold (`heartline eval retrieval`).
+/// often off-topic chatter is not answered — a follow-up or the menu counts as "below threshold"
+/// (`heartline eval retrieval`).
 public struct RetrievalEvaluation: Sendable {
     public struct Item: Sendable, Decodable {
         public var text: String
@@ -49,16 +50,17 @@ public struct RetrievalEvaluation: Sendable {
         var report = Report()
         for item in items {
             let ranking = model.rank(item.text)
-            let predicted = ranking.categories.map(\.category)
+            let predicted = ranking.categories
+            let answered = if case .answer = model.decide(item.text) { true } else { false }
             if offTopicLabels.contains(item.category) {
                 report.offTopic += 1
-                if !ranking.aboveThreshold { report.offTopicBelowThreshold += 1 }
-                report.confusion[item.category, default: [:]][ranking.aboveThreshold ? (predicted.first ?? "-") : "below-threshold", default: 0] += 1
-                if ranking.aboveThreshold { report.misses.append((item.text, item.category, Array(predicted.prefix(3)))) }
+                if !answered { report.offTopicBelowThreshold += 1 }
+                report.confusion[item.category, default: [:]][answered ? (predicted.first ?? "-") : "below-threshold", default: 0] += 1
+                if answered { report.misses.append((item.text, item.category, Array(predicted.prefix(3)))) }
                 continue
             }
             report.onTopic += 1
-            if !ranking.aboveThreshold { report.onTopicBelowThreshold += 1 }
+            if !answered { report.onTopicBelowThreshold += 1 }
             if predicted.first == item.category { report.top1 += 1 }
             if predicted.prefix(3).contains(item.category) { report.top3 += 1 }
             report.confusion[item.category, default: [:]][predicted.first ?? "-", default: 0] += 1

@@ -29,10 +29,10 @@ func benchRetrieval(corpusPath: String?) throws {
     let rssBefore = residentMegabytes()
     let loadStart = ContinuousClock.now
     let cpu0 = cpuSeconds()
-    let pairs = try corpusPath.map { try CorpusLoader.load(path: $0) } ?? CorpusLoader.starter()
+    let intents = try corpusPath.map { try CorpusLoader.loadIntents(path: $0) } ?? CorpusLoader.starter()
     let loaded = ContinuousClock.now
     let cpu1 = cpuSeconds()
-    let model = RetrievalModel(pairs: pairs, name: "bench")
+    let model = RetrievalModel(intents: intents, name: "bench")
     let built = ContinuousClock.now
     let cpu2 = cpuSeconds()
     let rssAfter = residentMegabytes()
@@ -40,20 +40,29 @@ func benchRetrieval(corpusPath: String?) throws {
     // Queries: corpus questions with the second half of the text replaced, plus fixed paraphrases.
     var queries = ["最近总是失眠怎么办", "和老公吵架冷战好几天了", "考研压力好大学不进去", "刷短视频停不下来", "my boss yells at me every day"]
     var generator = SystemRandomNumberGenerator()
+    let questions = intents.flatMap(\.questions)
     for _ in 0..<2000 {
-        let prompt = pairs[Int.random(in: 0..<pairs.count, using: &generator)].prompt
+        let prompt = questions[Int.random(in: 0..<questions.count, using: &generator)]
         queries.append(String(prompt.prefix(max(4, prompt.count / 2))) + "怎么办")
     }
     for q in queries.prefix(50) { _ = model.rank(q) }  // warm up
+    // Each query runs the whole decision the model makes per message: both views and the gate.
     var latencies: [Double] = []
+    var decisions: [String: Int] = [:]
     for q in queries {
         let start = ContinuousClock.now
-        let ranking = model.rank(q)
+        let decision = model.decide(q)
         latencies.append((ContinuousClock.now - start).seconds * 1000)
-        precondition(ranking.best >= 0)
+        switch decision {
+        case .answer: decisions["answer", default: 0] += 1
+        case .followUp, .askMore: decisions["follow-up", default: 0] += 1
+        case .menu: decisions["menu", default: 0] += 1
+        }
     }
     latencies.sort()
-    print("corpus: \(corpusPath ?? "starter") · \(pairs.count) pairs")
+    print("path: RetrievalModel.decide (variant BM25 + intent classifier + relevance gate)")
+    print("corpus: \(corpusPath ?? "starter") · \(intents.count) intents · \(model.questionCount) question variants")
+    print("decisions: " + decisions.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: " · "))
     print(String(format: "load: %.2f s (cpu %.2f s) · index build: %.2f s (cpu %.2f s) · RSS after build: %.0f MB (before %.0f MB)",
                  (loaded - loadStart).seconds, cpu1 - cpu0, (built - loaded).seconds, cpu2 - cpu1, rssAfter, rssBefore))
     print(String(format: "query latency over %d queries: p50 %.3f ms · p90 %.3f ms · p99 %.3f ms · max %.3f ms",
