@@ -50,7 +50,13 @@ public final class RetrievalModel: CompletionModel {
         case .answer(let i):
             let intent = intents[i]
             let answer = Self.rotate(intent.answers, recent: request.recentAnswerIDs, history: request.history)
-            return Completion(text: answer.text, model: name, origin: .retrieval, answerID: answer.id, category: intent.category)
+            // The gate answers only when one intent wins clearly (classifier and question match agree,
+            // with a margin over the runner-up): that is what "confidently on topic" means for the
+            // pipeline's concern replies, which may then include this answer.
+            return Completion(
+                text: answer.text, model: name, origin: .retrieval, answerID: answer.id, category: intent.category,
+                onTopicConfidence: 1.0
+            )
         case .followUp(let i):
             let intent = intents[i]
             let text = intent.followUp ?? CategoryFollowUps.text(for: intent.category, language: request.language)
