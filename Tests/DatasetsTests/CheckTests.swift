@@ -3,7 +3,7 @@ import Foundation
 import Testing
 @testable import Datasets
 
-/// Every check of `dataset check` with a failing and a passing example (protocols.md C.9 for
+/// Every check of `dataset check` with a failing and a passing example (docs/protocols.md C.9 for
 /// the legacy ones).
 @Suite("dataset check")
 struct CheckTests {

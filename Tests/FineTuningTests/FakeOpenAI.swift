@@ -6,7 +6,7 @@ import NIOCore
 import Synchronization
 
 /// A fake OpenAI files / fine-tuning / completions API on loopback, as strict as the real one
-/// where it matters (protocols.md C.5–C.7): bearer key, multipart with `purpose=fine-tune` and a
+/// where it matters (docs/protocols.md C.5–C.7): bearer key, multipart with `purpose=fine-tune` and a
 /// `.jsonl` file part, JSON bodies, error objects, events newest first with `after` paging.
 final class FakeOpenAI: Sendable {
     struct Step: Sendable {

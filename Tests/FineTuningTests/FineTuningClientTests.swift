@@ -5,7 +5,7 @@ import NIOHTTP1
 import Synchronization
 import Testing
 
-/// The files and fine-tuning client and the follower against the fake (protocols.md C.6, C.7).
+/// The files and fine-tuning client and the follower against the fake (docs/protocols.md C.6, C.7).
 @Suite("OpenAI files and fine-tuning")
 struct FineTuningClientTests {
     static let training = #"{"prompt":"睡不着怎么办\n\n###\n\n","completion":" 试着固定起床时间。 [END]"}"# + "\n"

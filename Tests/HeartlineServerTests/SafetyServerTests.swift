@@ -52,7 +52,7 @@ import Testing
     }
 
     @Test func telegramAlertBodyMatchesSendMessage() throws {
-        // protocols.md B.6: chat_id (integer or @channel) and text.
+        // docs/protocols.md B.6: chat_id (integer or @channel) and text.
         let alert = CrisisAlert(CrisisEvent(userHash: UserHash("0123456789abcdef"), channel: .wechat, tier: .crisis, reasons: ["plan"], at: Date(timeIntervalSince1970: 0)))
         let numeric = try JSONSerialization.jsonObject(with: Data(HTTPAlertSink.telegramBody(alert, chatID: "-1001987654321"))) as? [String: Any]
         #expect(numeric?["chat_id"] as? Int64 == -1001987654321)
@@ -64,7 +64,7 @@ import Testing
     @Test func alertIsDeliveredToAStrictFakeTelegram() async throws {
         let received = Mutex<[(chatID: Int64?, text: String)]>([])
         let router = Router()
-        // A fake Bot API as strict as the real one (protocols.md B.1, B.6): token in the path,
+        // A fake Bot API as strict as the real one (docs/protocols.md B.1, B.6): token in the path,
         // JSON body with chat_id and 1–4096 characters of text, the {"ok": …} envelope.
         router.post("/bot{token}/sendMessage") { request, context -> Response in
             let token = context.parameters.get("token") ?? ""

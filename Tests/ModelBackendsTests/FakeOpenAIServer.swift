@@ -5,7 +5,7 @@ import HummingbirdTesting
 import NIOCore
 import Synchronization
 
-/// A fake OpenAI-compatible server speaking the wire format of protocols.md C.2–C.5: it checks the
+/// A fake OpenAI-compatible server speaking the wire format of docs/protocols.md C.2–C.5: it checks the
 /// bearer key and JSON body like the real API, records requests, and answers from a script.
 final class FakeOpenAI: Sendable {
     struct Recorded: Sendable {

@@ -3,7 +3,7 @@ import Foundation
 import Testing
 @testable import TelegramAdapter
 
-/// Splitting at 4096 UTF-16 units and HTML escaping: protocols.md B.6, B.7 and D ("cut only at
+/// Splitting at 4096 UTF-16 units and HTML escaping: docs/protocols.md B.6, B.7 and D ("cut only at
 /// valid Character boundaries").
 @Suite struct FormatterTests {
     /// Every piece fits, is not empty, and no text is lost or reordered (whitespace at cuts aside).

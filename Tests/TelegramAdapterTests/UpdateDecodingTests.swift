@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import TelegramAdapter
 
-/// Decoding of Updates: protocols.md B.4 (lenient, Int64 ids), B.5 (entities in UTF-16), and the
+/// Decoding of Updates: docs/protocols.md B.4 (lenient, Int64 ids), B.5 (entities in UTF-16), and the
 /// four validated examples of B.10.
 @Suite struct UpdateDecodingTests {
     @Test func privateTextB10_1() throws {

@@ -3,7 +3,7 @@ import Foundation
 import Testing
 @testable import TelegramAdapter
 
-/// Mapping Updates to messages and group filtering: protocols.md B.4, B.5 (commands, privacy
+/// Mapping Updates to messages and group filtering: docs/protocols.md B.4, B.5 (commands, privacy
 /// mode, mentions), B.10.
 @Suite struct UpdateMapperTests {
     let now = Date(timeIntervalSince1970: 1_718_003_999)

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import WeChatAdapter
 
-/// Every vector of protocols.md A.10: decrypt, check the parts, re-encrypt with the fixed random
+/// Every vector of docs/protocols.md A.10: decrypt, check the parts, re-encrypt with the fixed random
 /// prefix and compare the base64 exactly; signatures over the sorted parts.
 @Suite struct CipherVectorTests {
     static let wx1 = (token: "AAAAA", key: String(repeating: "A", count: 43), appID: "wxba5fad812f8e6fb9")

@@ -1,4 +1,4 @@
-/// Test vectors from protocols.md A.10, copied verbatim (recomputed there with wechatpy 1.8.18).
+/// Test vectors from docs/protocols.md A.10, (recomputed with wechatpy 1.8.18; see the list there).
 /// Generated from the fact sheet to avoid transcription errors.
 enum Vectors {
     // WX-1: official mini-program doc, JSON, safe mode.

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Model fault test: the OpenAI-compatible fake (protocols.md C.2/C.5 wire format) times out,
+"""Model fault test: the OpenAI-compatible fake (docs/protocols.md C.2/C.5 wire format) times out,
 answers 500, 429 (rate limit and quota), garbage bodies, and a random mix. In every phase each
 user must get a 200 with an answer from the model, the retrieval fallback or the calm fixed
 reply, within the model budget plus a margin; nothing acknowledged may be lost (every id replays

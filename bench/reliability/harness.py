@@ -282,7 +282,7 @@ def read_body(handler):
 
 
 class FakeOpenAI:
-    """An OpenAI-compatible completions server (protocols.md C.2, C.5) with switchable faults.
+    """An OpenAI-compatible completions server (docs/protocols.md C.2, C.5) with switchable faults.
 
     mode: ok | slow (sleeps `delay` s) | 500 | 429 | quota | garbage | mixed. Answers carry the
     marker found in the prompt (`[id:...]`) so a test can tell which message was answered, and
@@ -366,7 +366,7 @@ def model_env(fake, budget_ms=4000, retries=1):
 
 
 class FakeTelegram:
-    """The Bot API calls Heartline makes (protocols.md B.1, B.6, B.8): getMe, setMyCommands,
+    """The Bot API calls Heartline makes (docs/protocols.md B.1, B.6, B.8): getMe, setMyCommands,
     sendMessage, sendChatAction. Counts deliveries."""
 
     def __init__(self, token):
@@ -402,7 +402,7 @@ class FakeTelegram:
 
 
 class FakeWeChat:
-    """The WeChat server API calls Heartline makes (protocols.md A.11–A.15)."""
+    """The WeChat server API calls Heartline makes (docs/protocols.md A.11–A.15)."""
 
     def __init__(self):
         self.sent = 0

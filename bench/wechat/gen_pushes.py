@@ -2,7 +2,7 @@
 """Generates safe-mode WeChat push requests (signed, AES-256-CBC encrypted, one unique MsgId each)
 for the push benchmark: one request per line, `<query>\t<json body>`.
 
-The cipher is checked against protocols.md vector WX-3 before anything is written.
+The cipher is checked against docs/protocols.md vector WX-3 before anything is written.
 
     python3 bench/wechat/gen_pushes.py --count 200000 --out /tmp/pushes.tsv
 """

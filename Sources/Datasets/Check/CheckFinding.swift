@@ -1,4 +1,4 @@
-/// The checks of `dataset check`: the legacy `prepare_data` checks (protocols.md C.9, in its
+/// The checks of `dataset check`: the legacy `prepare_data` checks (docs/protocols.md C.9, in its
 /// order) followed by the ones this project adds. Raw values are stable ids for `--json`.
 public enum CheckID: String, Sendable, CaseIterable, Codable {
     // Legacy checks, C.9 rows 1–15.

@@ -1,6 +1,6 @@
 import ChatCore
 
-/// `dataset check`: every check of the legacy `prepare_data` (protocols.md C.9, same thresholds)
+/// `dataset check`: every check of the legacy `prepare_data` (docs/protocols.md C.9, same thresholds)
 /// plus this project's: encoding, line endings, one object per line, escapes, the `PromptFormat`
 /// separator / leading space / stop sequence, empty fields and crisis content. One streaming pass
 /// (a second only to find a foreign common suffix inside prompts), memory bounded by the number

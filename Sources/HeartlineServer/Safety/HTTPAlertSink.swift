@@ -13,7 +13,7 @@ public enum AlertDeliveryError: Error, Sendable, Equatable {
 }
 
 /// Sends operator alerts over HTTP with the process's client: a Telegram chat through the Bot API
-/// `sendMessage` (protocols.md B.1, B.6) and/or a webhook receiving the `CrisisAlert` as JSON. The
+/// `sendMessage` (docs/protocols.md B.1, B.6) and/or a webhook receiving the `CrisisAlert` as JSON. The
 /// alert never contains message text.
 public struct HTTPAlertSink: AlertSink {
     let httpClient: HTTPClient

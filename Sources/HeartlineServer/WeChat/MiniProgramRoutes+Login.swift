@@ -37,7 +37,7 @@ extension MiniProgramRoutes {
         ))
     }
 
-    /// jscode2session errors (protocols.md A.14) as clear API errors.
+    /// jscode2session errors (docs/protocols.md A.14) as clear API errors.
     static func loginError(_ error: WeChatAPIError, logger: Logger) -> APIError {
         switch error.errcode {
         case 40029?, 40163?:

@@ -6,7 +6,7 @@ import Logging
 import NIOCore
 import WeChatAdapter
 
-/// `GET|POST <wechat.pushPath>`: WeChat's message push (protocols.md A.3–A.9).
+/// `GET|POST <wechat.pushPath>`: WeChat's message push (docs/protocols.md A.3–A.9).
 ///
 /// GET answers the URL check by echoing `echostr` byte for byte. POST verifies, decrypts and decodes
 /// the push, records it in the durable inbox (dedupe on `MsgId`, or sender + time for events) and

@@ -1,7 +1,7 @@
 import Foundation
 import NIOHTTP1
 
-/// A file object (protocols.md C.6). Everything but `id` is optional: compatible servers differ.
+/// A file object (docs/protocols.md C.6). Everything but `id` is optional: compatible servers differ.
 public struct OpenAIFile: Decodable, Sendable, Equatable {
     public var id: String
     public var bytes: Int?

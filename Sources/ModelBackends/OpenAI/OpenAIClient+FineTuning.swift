@@ -1,7 +1,7 @@
 import Foundation
 import NIOHTTP1
 
-/// A fine-tuning job (protocols.md C.7); fields the tools use, decoded tolerantly.
+/// A fine-tuning job (docs/protocols.md C.7); fields the tools use, decoded tolerantly.
 public struct FineTuningJob: Decodable, Sendable, Equatable {
     public struct JobError: Decodable, Sendable, Equatable {
         public var code: String?

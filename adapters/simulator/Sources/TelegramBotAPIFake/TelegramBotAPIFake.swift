@@ -5,7 +5,7 @@ import NIOCore
 import ServiceLifecycle
 import Synchronization
 
-/// A fake Telegram Bot API on loopback (protocols.md B.1–B.9), as strict as the real one about
+/// A fake Telegram Bot API on loopback (docs/protocols.md B.1–B.9), as strict as the real one about
 /// what Heartline sends: POST + `application/json` to `/bot<token>/<method>`, the right token, the
 /// documented parameters and limits (4096-unit texts, HTML that parses, secret-token characters,
 /// HTTPS webhook URLs), answered with the documented envelope. It records every call and can be

@@ -4,7 +4,7 @@ import Logging
 import NIOCore
 import Synchronization
 
-/// A fake api.weixin.qq.com on loopback, as strict as the real one (protocols.md A.1, A.11–A.15):
+/// A fake api.weixin.qq.com on loopback, as strict as the real one (docs/protocols.md A.1, A.11–A.15):
 /// the access token must be in the query and be current (41001/40001/42001 otherwise), bodies must
 /// be the documented JSON, a token in a body is 47001, text longer than `maxContentBytes` is 45002,
 /// and `jscode2session` codes are single-use. Calls can be scripted to fail (errcodes, HTTP

@@ -7,7 +7,7 @@ public protocol AccessTokenSource: Sendable {
     func fetchToken(forceRefresh: Bool) async throws(WeChatAPIError) -> (token: String, expiresIn: Int)
 }
 
-/// The process's one access-token holder (protocols.md A.11). Tokens are refreshed before they
+/// The process's one access-token holder (docs/protocols.md A.11). Tokens are refreshed before they
 /// expire (`refreshMargin`, at most half their lifetime); at most one refresh is ever in flight —
 /// callers that arrive meanwhile use the still-valid token or wait for the refresh; a token that
 /// WeChat rejected (40001/40014/42001) is dropped once, however many callers report it.

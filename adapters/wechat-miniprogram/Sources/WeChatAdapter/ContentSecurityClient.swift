@@ -1,4 +1,4 @@
-/// `msg_sec_check` v2's decision (protocols.md A.15).
+/// `msg_sec_check` v2's decision (docs/protocols.md A.15).
 public enum ContentVerdict: Sendable, Equatable {
     case pass
     /// Needs care: answer, but gently and with support resources.

@@ -1,7 +1,7 @@
 import ChatCore
 import Logging
 
-/// Sends customer-service text messages (protocols.md A.12) and the typing indicator (A.13).
+/// Sends customer-service text messages (docs/protocols.md A.12) and the typing indicator (A.13).
 ///
 /// - 45015 (outside the 48-hour window), 45047 (quota used), 40003 (openid of another app),
 ///   43101 (user refused) and 48001 (not authorised) are recorded and never retried.

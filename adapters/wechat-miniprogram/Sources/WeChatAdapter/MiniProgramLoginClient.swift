@@ -1,4 +1,4 @@
-/// The result of `jscode2session` (protocols.md A.14). The `session_key` WeChat also returns is
+/// The result of `jscode2session` (docs/protocols.md A.14). The `session_key` WeChat also returns is
 /// checked for presence and dropped here: Heartline decrypts no user data, so it never keeps it.
 public struct MiniProgramLogin: Sendable, Equatable {
     public var openID: String

@@ -1,5 +1,5 @@
 /// Splits text into pieces of at most `maxBytes` UTF-8 bytes for WeChat's customer-service API
-/// (community-measured limit 2048 bytes, protocols.md A.12). It cuts at the best boundary in the
+/// (community-measured limit 2048 bytes, docs/protocols.md A.12). It cuts at the best boundary in the
 /// last half of each piece — paragraph, line, sentence end, clause mark, space — and otherwise at
 /// the last whole character, so no character (grapheme cluster) is ever broken. Only a single
 /// grapheme longer than `maxBytes` (pathological combining sequences) is cut between its scalars,

@@ -1,6 +1,6 @@
 /// Calls to WeChat APIs that take the access token: it goes in the query (never the body — that
 /// answers 47001), and a rejected token (40001/40014/42001) is refreshed once and the call retried
-/// once (protocols.md A.11).
+/// once (docs/protocols.md A.11).
 public struct WeChatAPIClient: Sendable {
     public let http: WeChatHTTP
     public let tokens: AccessTokenCache

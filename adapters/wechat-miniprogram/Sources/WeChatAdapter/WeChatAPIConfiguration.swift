@@ -1,7 +1,7 @@
 /// Where and how to reach WeChat's server APIs. The app secret is a secret: it is only ever put in
 /// request bodies/queries to WeChat, never logged or printed.
 public struct WeChatAPIConfiguration: Sendable {
-    /// Which access-token endpoint to use (protocols.md A.11).
+    /// Which access-token endpoint to use (docs/protocols.md A.11).
     public enum TokenAPI: String, Sendable, CaseIterable {
         /// `POST /cgi-bin/stable_token`: repeated calls return the same token while it is valid.
         case stable

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A failed call to api.weixin.qq.com. WeChat answers errors with HTTP 200 and
-/// `{"errcode","errmsg"}` (protocols.md A.1); the other cases are transport problems.
+/// `{"errcode","errmsg"}` (docs/protocols.md A.1); the other cases are transport problems.
 public enum WeChatAPIError: Error, Sendable, Equatable {
     /// A non-zero `errcode`. `requestID` is the ` rid: …` suffix of `errmsg`, for support lookups.
     case api(errcode: Int, requestID: String?)

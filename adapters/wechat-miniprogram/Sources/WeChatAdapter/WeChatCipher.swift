@@ -20,7 +20,7 @@ public enum WeChatCryptoError: Error, Sendable, Equatable {
     case cipherFailure
 }
 
-/// WeChat's safe-mode cipher (WXBizMsgCrypt, protocols.md A.6): AES-256-CBC with IV = the first 16
+/// WeChat's safe-mode cipher (WXBizMsgCrypt, docs/protocols.md A.6): AES-256-CBC with IV = the first 16
 /// key bytes, plaintext = 16 random bytes ‖ big-endian UInt32 length ‖ message ‖ appid, padded
 /// PKCS#7-style to 32-byte blocks. The stock unpadder rejects pad values above 16, so the cipher
 /// runs without padding and the padding is added and checked here.

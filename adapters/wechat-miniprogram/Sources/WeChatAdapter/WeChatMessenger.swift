@@ -2,7 +2,7 @@ import ChatCore
 import Logging
 
 /// Delivers replies to WeChat customer-service chats (`ChatCore.Messenger`). The typing indicator
-/// lasts 15 s and cannot be renewed while active (protocols.md A.13), hence the interval; its
+/// lasts 15 s and cannot be renewed while active (docs/protocols.md A.13), hence the interval; its
 /// failures (45080 no recent interaction, 45081 already typing) are ignored.
 public struct WeChatMessenger: Messenger {
     let client: CustomerServiceClient

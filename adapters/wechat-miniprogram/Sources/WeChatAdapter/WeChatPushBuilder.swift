@@ -52,7 +52,7 @@ public struct WeChatPushBuilder: Sendable {
         return Request(query: query, body: body)
     }
 
-    /// A customer-service text message in the given format (protocols.md A.8).
+    /// A customer-service text message in the given format (docs/protocols.md A.8).
     public static func textMessage(format: WeChatBodyFormat, to: String, from: String, createTime: Int64, content: String, msgID: Int64) -> [UInt8] {
         switch format {
         case .json:

@@ -5,7 +5,7 @@ public enum WeChatPush: Sendable, Equatable {
     case probe
 }
 
-/// The fields of a mini-program customer-service push that Heartline uses (protocols.md A.8).
+/// The fields of a mini-program customer-service push that Heartline uses (docs/protocols.md A.8).
 public struct WeChatPushMessage: Sendable, Equatable {
     public var toUserName: String
     /// The sender's openid.
@@ -48,7 +48,7 @@ public struct WeChatPushMessage: Sendable, Equatable {
         return .message(message)
     }
 
-    /// The dedupe identity (protocols.md A.9): `MsgId`, or `FromUserName`+`CreateTime` for events
+    /// The dedupe identity (docs/protocols.md A.9): `MsgId`, or `FromUserName`+`CreateTime` for events
     /// and anything else without one.
     public var dedupeID: String {
         if let msgID { return msgID }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// How the mini program's push is protected, as set in the console (protocols.md A.2).
+/// How the mini program's push is protected, as set in the console (docs/protocols.md A.2).
 public enum WeChatSecurityMode: String, Sendable, Equatable, CaseIterable {
     /// 明文模式: the body is plain and only `signature` (which does not cover the body) is sent.
     case plaintext

@@ -1,6 +1,6 @@
 import Crypto
 
-/// WeChat's SHA-1 signatures (protocols.md A.3, A.5): the parts sorted by their UTF-8 bytes,
+/// WeChat's SHA-1 signatures (docs/protocols.md A.3, A.5): the parts sorted by their UTF-8 bytes,
 /// concatenated without a separator, hashed, written as lowercase hex.
 public enum WeChatSignature {
     /// `signature` = sign([token, timestamp, nonce]); `msg_signature` adds the `Encrypt` value.

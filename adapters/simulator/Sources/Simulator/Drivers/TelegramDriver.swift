@@ -2,7 +2,7 @@ import ChatCore
 import Foundation
 import NIOHTTP1
 
-/// Builds Telegram Updates (protocols.md B.4, B.5, B.10) and delivers them to Heartline's webhook
+/// Builds Telegram Updates (docs/protocols.md B.4, B.5, B.10) and delivers them to Heartline's webhook
 /// as Telegram does: POST JSON with the secret-token header; anything but 2xx is delivered again.
 struct TelegramDriver: Sendable {
     let configuration: SimulatorConfiguration.Telegram

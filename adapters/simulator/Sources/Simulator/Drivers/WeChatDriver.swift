@@ -3,7 +3,7 @@ import Foundation
 import NIOHTTP1
 import WeChatAdapter
 
-/// Builds WeChat customer-service pushes (protocols.md A.4–A.8) in the configured mode — signed,
+/// Builds WeChat customer-service pushes (docs/protocols.md A.4–A.8) in the configured mode — signed,
 /// and encrypted in safe or compatible mode, as JSON or XML — and delivers them as WeChat does:
 /// an answer other than `success`/empty, or none within 5 s, means the same push comes again, at
 /// most three deliveries in all (A.9).

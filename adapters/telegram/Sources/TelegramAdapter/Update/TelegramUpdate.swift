@@ -1,6 +1,6 @@
 import Foundation
 
-/// One Telegram `Update` (protocols.md B.4), decoded leniently: ids are `Int64`, unknown keys are
+/// One Telegram `Update` (docs/protocols.md B.4), decoded leniently: ids are `Int64`, unknown keys are
 /// ignored, and an update type this adapter does not handle is kept by name instead of failing.
 public struct TelegramUpdate: Sendable, Equatable, Decodable {
     public enum Payload: Sendable, Equatable {
