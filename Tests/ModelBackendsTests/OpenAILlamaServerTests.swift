@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import ChatCore
 import Foundation
+import NIOCore
 import Synchronization
 import Testing
 @testable import ModelBackends

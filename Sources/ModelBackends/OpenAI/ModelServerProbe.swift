@@ -77,8 +77,9 @@ extension OpenAIClient {
         return status
     }
 
-    static func reason(_ error: OpenAIClientError) -> String {
-        switch error {
+    static func reason(_ error: any Error) -> String {
+        guard let error = error as? OpenAIClientError else { return "\(type(of: error))" }
+        return switch error {
         case .timeout: "no answer to GET /v1/models within the deadline"
         case .transport: "cannot connect"
         case .api(let api): "GET /v1/models answered HTTP \(api.status)\(api.status == 401 ? ": check the API key" : "")"

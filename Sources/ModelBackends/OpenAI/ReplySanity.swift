@@ -16,7 +16,7 @@ enum ReplySanity {
             if (0x7F...0x9F).contains(value) { controls += 1 }
         }
         if controls > 0 { return "control characters" }
-        if templateMarkers.contains(where: text.contains) { return "chat-template tokens" }
+        if templateMarkers.contains(where: { text.contains($0) }) { return "chat-template tokens" }
         return nil
     }
 }
