@@ -1,7 +1,6 @@
 import AsyncHTTPClient
 import ChatCore
 import Foundation
-import NIOCore
 import Synchronization
 import Testing
 @testable import ModelBackends
@@ -43,14 +42,11 @@ struct OpenAILlamaServerTests {
             process.terminate()
             process.waitUntilExit()
         }
+        // Ready when GET /v1/models answers (llama-server answers 503 while it loads the model).
         var ready = false
         for _ in 0..<150 where !ready {
-            let request = HTTPClientRequest(url: "http://127.0.0.1:\(port)/health")
-            if let response = try? await HTTPClient.shared.execute(request, timeout: .seconds(1)), response.status == .ok {
-                ready = true
-            } else {
-                try await Task.sleep(for: .milliseconds(200))
-            }
+            ready = await client(port: port, chat: true).probe(timeout: .seconds(1)).isHealthy
+            if !ready { try await Task.sleep(for: .milliseconds(200)) }
         }
         try #require(ready, "llama-server did not become ready")
         try await body(port)
