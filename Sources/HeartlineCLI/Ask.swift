@@ -45,7 +45,11 @@ struct Ask: AsyncParsableCommand {
             channel: .local, userKey: "local:" + user, chatKey: user, platformMessageID: UUID().uuidString,
             text: question, languageTag: lang, receivedAt: Date()
         )
+        // The health check runs beside the question, so it adds no time; its lines go to standard
+        // error, so the reply (or --json) stays alone on standard output.
+        async let serverLines = ModelServerBanner.lines(settings: settings)
         let reply = await pipeline.handle(message, userHash: dependencies.hasher.hash(message.userKey))
+        for line in await serverLines { Terminal.note(line) }
         await dependencies.close()
         if json {
             struct Output: Encodable {

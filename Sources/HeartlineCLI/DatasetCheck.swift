@@ -24,6 +24,8 @@ struct DatasetCheck: AsyncParsableCommand {
     var stripPromptPrefix = false
     @Flag(name: .customLong("strip-completion-prefix"), help: "With --fix: remove the common completion prefix (legacy check 13).")
     var stripCompletionPrefix = false
+    @Option(name: .customLong("for-model"), help: "The model the file is for: its layout must match (chat models need --format chat files); retired models are refused.")
+    var forModel: String?
     @Flag(name: .long, help: "Treat warnings as errors for the exit status.")
     var strict = false
     @Flag(name: .long, help: "Print the report as JSON.")
@@ -33,6 +35,7 @@ struct DatasetCheck: AsyncParsableCommand {
         let format = try await promptFormat.promptFormat()
         var options = TrainingFileChecker.Options()
         options.format = format
+        options.targetModel = forModel
         let checker = TrainingFileChecker(options: options, screen: SafetyContentScreen.standard())
         let report: CheckReport
         do {

@@ -12,8 +12,8 @@ struct DatasetEstimate: AsyncParsableCommand {
 
     @Argument(help: "The JSONL training file.")
     var file: String
-    @Option(name: .long, help: "Base model to price (default babbage-002).")
-    var model = "babbage-002"
+    @Option(name: .long, help: "Base model to price (default \(FineTuningTargets.defaultModel), chat format).")
+    var model = FineTuningTargets.defaultModel
     @Option(name: .long, help: "Epochs (default 4, the recipe's).")
     var epochs = 4
     @Option(name: .long, help: "USD per 1K trained tokens, overriding the table.")
@@ -33,6 +33,7 @@ struct DatasetEstimate: AsyncParsableCommand {
 
     func run() async throws {
         guard epochs >= 1, epochs <= 50 else { throw ValidationError("--epochs must be 1…50 (C.7)") }
+        if case .retired(let reason) = FineTuningTargets.verdict(for: model) { throw Terminal.fail(reason) }
         let table: PriceTable
         do {
             table = try priceFile.map { try PriceTable.load(path: $0) } ?? PriceTable()
@@ -46,6 +47,9 @@ struct DatasetEstimate: AsyncParsableCommand {
             let full = try estimator.estimate(path: file)
             print("\(file):")
             print(Self.describe(full, model: model))
+            if let layout = FineTuningTargets.layout(for: model), let format = (try? TrainingFileReader.layout(path: file)) ?? nil, format != layout {
+                print("  ! \(model) trains on \(layout.rawValue) lines but this file is \(format.rawValue): `heartline dataset check \(file) --for-model \(model)`")
+            }
             guard maxCost != nil || byteLimit != nil else { return }
             let target = output ?? (file.hasSuffix(".jsonl") ? String(file.dropLast(6)) : file) + ".sample.jsonl"
             let sample = try estimator.sample(path: file, output: target, budget: .init(maxCost: maxCost, maxBytes: byteLimit, seed: seed))

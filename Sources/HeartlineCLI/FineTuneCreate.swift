@@ -11,7 +11,10 @@ struct FineTuneCreate: AsyncParsableCommand {
         discussion: """
         Re-running with the same files does not upload them again, and does not create a second
         job with the same settings unless --new-job is given (state in <data.dir>/finetune/).
-        The file is checked first (`heartline dataset check`); errors stop the upload.
+        The file is checked first (`heartline dataset check --for-model MODEL`); errors, and a file
+        layout the model does not train on, stop the upload. Retired models (babbage-002,
+        davinci-002) are refused. OpenAI accepts no new fine-tuning jobs from 2027-01-06; see
+        docs/models.md for the open-weight path.
         """
     )
 
@@ -19,8 +22,8 @@ struct FineTuneCreate: AsyncParsableCommand {
     var trainingFile: String
     @Option(name: .customLong("validation-file"), help: "Validation JSONL file.")
     var validationFile: String?
-    @Option(name: .long, help: "Base model (default babbage-002, a completion model for the prompt/completion format).")
-    var model = "babbage-002"
+    @Option(name: .long, help: "Base model (default \(FineTuningTargets.defaultModel), which trains on chat files: `dataset prepare --format chat`).")
+    var model = FineTuningTargets.defaultModel
     @Option(name: .long, help: "Suffix of the fine-tuned model's name (1–64 characters).")
     var suffix: String?
     @Option(name: .long, help: "Epochs (1–50; default: the service's choice).")
@@ -44,13 +47,24 @@ struct FineTuneCreate: AsyncParsableCommand {
     }
 
     func run() async throws {
+        switch FineTuningTargets.verdict(for: model) {
+        case .retired(let reason): throw Terminal.fail(reason)
+        case .unlisted(_, let note): Terminal.note("warning: " + note)
+        case .current: break
+        }
         var training = trainingFile
         for path in [trainingFile] + (validationFile.map { [$0] } ?? []) {
             guard FileManager.default.isReadableFile(atPath: path) else { throw Terminal.fail("cannot read \(path)") }
+            try checkLayout(path)
             if !skipCheck { try check(path) }
         }
         training = try sampleIfAsked(training)
         try await service.withClient { client, resolved in
+            if FineTuningTargets.isOpenAI(baseURL: resolved.openAI.baseURL) {
+                let notice = FineTuningTargets.serviceNotice(today: Self.today())
+                if notice.closed { throw Terminal.fail(notice.text) }
+                Terminal.note(notice.text)
+            }
             var state = try FineTuneState.load(dataDirectory: resolved.dataDirectory)
             let trainingID = try await upload(training, client: client, state: &state, dataDirectory: resolved.dataDirectory)
             let validationID: String? = if let validationFile {
@@ -73,10 +87,35 @@ struct FineTuneCreate: AsyncParsableCommand {
         }
     }
 
+    /// Today as `YYYY-MM-DD` in UTC, for the dated notices.
+    static func today(_ date: Date = Date()) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withFullDate]
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        return formatter.string(from: date)
+    }
+
+    /// Even with --skip-check: a file in the wrong layout for the model would only fail at the
+    /// service, after a paid upload.
+    private func checkLayout(_ path: String) throws {
+        let layout: FineTuningTargets.Layout?
+        do {
+            layout = try TrainingFileReader.layout(path: path)
+        } catch {
+            throw Terminal.fail("\(error)")
+        }
+        if let wanted = FineTuningTargets.layout(for: model), let layout, layout != wanted {
+            let how = wanted == .chat ? "write one with `heartline dataset prepare --format chat`" : "write one with `heartline dataset prepare`"
+            throw Terminal.fail("\(model) trains on \(wanted.rawValue) lines, but \(path) is \(layout.rawValue): \(how), or pass another --model")
+        }
+    }
+
     private func check(_ path: String) throws {
         let report: CheckReport
         do {
-            report = try TrainingFileChecker(screen: SafetyContentScreen.standard()).check(path: path)
+            var options = TrainingFileChecker.Options()
+            options.targetModel = model
+            report = try TrainingFileChecker(options: options, screen: SafetyContentScreen.standard()).check(path: path)
         } catch {
             throw Terminal.fail("\(error)")
         }

@@ -60,18 +60,21 @@ struct Serve: AsyncParsableCommand {
         } catch {
             throw ValidationError("cannot start: \(error)")
         }
+        // The health check of a remote model runs while the server starts; the banner waits for it.
+        let modelLines = Task { await ModelServerBanner.lines(settings: settings) }
         let app = buildApplication(settings: settings, dependencies: dependencies, logger: logger) { channel in
             let port = channel.localAddress?.port ?? settings.http.port
             await simulator?.engine.setTarget(LocalSimulator.base(host: settings.http.host, port: port))
-            Self.printBanner(settings: settings, port: port, simulator: simulator?.base)
+            Self.printBanner(settings: settings, port: port, simulator: simulator?.base, modelLines: await modelLines.value)
         }
         try await app.runService()
     }
 
-    static func printBanner(settings: HeartlineSettings, port: Int, simulator: String? = nil) {
+    static func printBanner(settings: HeartlineSettings, port: Int, simulator: String? = nil, modelLines: [String] = []) {
         let base = "http://\(settings.http.host.contains(":") ? "[\(settings.http.host)]" : settings.http.host):\(port)"
         var lines = ["Heartline is listening on \(base)"]
         lines.append("  model: \(settings.model.name.isEmpty ? "embedded retrieval model (starter corpus)" : settings.model.name) · data: \(settings.dataDirectory)")
+        lines.append(contentsOf: modelLines.map { "  " + $0 })
         if settings.localChannelEnabled {
             lines.append("  talk to it:")
             lines.append("    curl -s \(base)/v1/local/messages -H 'Content-Type: application/json' -d '{\"user\":\"alice\",\"text\":\"最近总是失眠，晚上翻来覆去睡不着怎么办\"}'")

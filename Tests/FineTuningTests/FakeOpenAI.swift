@@ -41,6 +41,11 @@ final class FakeOpenAI: Sendable {
         var stop: [String]?
     }
 
+    struct ChatCall: Sendable {
+        var model: String
+        var messages: [[String: String]]
+    }
+
     struct Event: Sendable {
         var id: String
         var createdAt: Int
@@ -61,6 +66,8 @@ final class FakeOpenAI: Sendable {
         var dropCreateResponse = false
         var createCalls = 0
         var completions: [CompletionCall] = []
+        var chats: [ChatCall] = []
+        var modelListRequests = 0
         var clock = 1_700_000_000
         var nextID = 1
     }
@@ -143,6 +150,15 @@ final class FakeOpenAI: Sendable {
         }
         router.get("/v1/fine_tuning/jobs/:id/events") { request, context in try self.events(request, context) }
         router.post("/v1/completions") { request, _ in try await self.completion(request) }
+        router.post("/v1/chat/completions") { request, _ in try await self.chatCompletion(request) }
+        router.get("/v1/models") { request, _ in
+            guard self.authorized(request) else { return Self.error(401, "invalid_api_key", "Incorrect API key provided.") }
+            let models = self.with { state in
+                state.modelListRequests += 1
+                return Self.baseModels + state.jobs.compactMap(\.fineTunedModel)
+            }
+            return Self.json(["object": "list", "data": models.map { ["id": $0, "object": "model", "created": 1, "owned_by": "system"] }])
+        }
         return router
     }
 
@@ -189,6 +205,9 @@ final class FakeOpenAI: Sendable {
         guard let object = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any],
               let model = object["model"] as? String, let training = object["training_file"] as? String
         else { return Self.error(400, nil, "model and training_file are required") }
+        guard !model.hasPrefix("babbage-002"), !model.hasPrefix("davinci-002") else {
+            return Self.error(400, "model_not_available", "Model \(model) is not available for fine-tuning.")
+        }
         let validation = object["validation_file"] as? String
         let known = with { state in state.uploads.map(\.id) }
         guard known.contains(training) else { return Self.error(400, "invalid_training_file", "invalid training_file: \(training)") }
@@ -253,6 +272,22 @@ final class FakeOpenAI: Sendable {
         }
         return Self.json(["id": "cmpl-1", "object": "text_completion", "created": 1, "model": model,
                           "choices": [["text": " " + completionAnswer, "index": 0, "logprobs": NSNull(), "finish_reason": "stop"]]])
+    }
+
+    /// Base models the fake lists and fine-tunes (chat); GPT-3 models are gone, as on the real service.
+    static let baseModels = ["gpt-4.1-mini-2025-04-14", "gpt-4.1-2025-04-14", "gpt-4.1-nano-2025-04-14"]
+
+    private func chatCompletion(_ request: Request) async throws -> Response {
+        guard authorized(request) else { return Self.error(401, "invalid_api_key", "Incorrect API key provided.") }
+        let body = try await request.body.collect(upTo: 1 << 20)
+        guard let object = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any],
+              let model = object["model"] as? String, let messages = object["messages"] as? [[String: String]], !messages.isEmpty
+        else { return Self.error(400, nil, "model and messages are required") }
+        with { $0.chats.append(ChatCall(model: model, messages: messages)) }
+        let known = Self.baseModels + with { $0.jobs.compactMap(\.fineTunedModel) }
+        guard known.contains(model) else { return Self.error(404, "model_not_found", "The model `\(model)` does not exist") }
+        return Self.json(["id": "chatcmpl-1", "object": "chat.completion", "created": 1, "model": model,
+                          "choices": [["index": 0, "message": ["role": "assistant", "content": completionAnswer], "logprobs": NSNull(), "finish_reason": "stop"]]])
     }
 
     // MARK: State

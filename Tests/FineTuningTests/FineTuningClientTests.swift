@@ -86,7 +86,7 @@ struct FineTuningClientTests {
         try await fake.run { port in
             try await Self.withClient(port: port) { client in
                 let file = try await client.uploadFile(path: path)
-                let job = try await client.createFineTuningJob(FineTuningJobRequest(model: "babbage-002", trainingFile: file.id, suffix: "heartline", epochs: 3, metadata: ["k": "v"]))
+                let job = try await client.createFineTuningJob(FineTuningJobRequest(model: "gpt-4.1-mini-2025-04-14", trainingFile: file.id, suffix: "heartline", epochs: 3, metadata: ["k": "v"]))
                 #expect(job.status == "validating_files")
                 #expect(job.metadata?["k"] == "v")
                 fake.with { state in
@@ -103,7 +103,7 @@ struct FineTuningClientTests {
                 let list = try await client.listFineTuningJobs(limit: 5)
                 #expect(list.data.map(\.id) == [job.id])
                 await #expect(throws: OpenAIClientError.self) {
-                    try await client.createFineTuningJob(FineTuningJobRequest(model: "babbage-002", trainingFile: "file-nope"))
+                    try await client.createFineTuningJob(FineTuningJobRequest(model: "gpt-4.1-mini-2025-04-14", trainingFile: "file-nope"))
                 }
             }
         }
@@ -117,14 +117,14 @@ struct FineTuningClientTests {
                 .init(status: "queued", events: [("Files validated, moving job to queued state", "info", nil)]),
                 .init(status: "running", events: [("Fine-tuning job started", "info", nil), ("Step 1/2: training loss=0.9", "info", ["step": 1, "total_steps": 2, "train_loss": 0.9])]),
                 .init(status: "running", events: [("Step 2/2: training loss=0.4", "info", ["step": 2, "total_steps": 2, "train_loss": 0.4])]),
-                .init(status: "succeeded", events: [("New fine-tuned model created: ft:babbage-002:org:heartline:abc", "info", nil), ("The job has successfully completed", "info", nil)], fineTunedModel: "ft:babbage-002:org:heartline:abc"),
+                .init(status: "succeeded", events: [("New fine-tuned model created: ft:gpt-4.1-mini-2025-04-14:org:heartline:abc", "info", nil), ("The job has successfully completed", "info", nil)], fineTunedModel: "ft:gpt-4.1-mini-2025-04-14:org:heartline:abc"),
             ]
         }
         let path = Self.trainingFile()
         let (job, messages) = try await fake.run { port in
             try await Self.withClient(port: port) { client in
                 let file = try await client.uploadFile(path: path)
-                let created = try await client.createFineTuningJob(FineTuningJobRequest(model: "babbage-002", trainingFile: file.id))
+                let created = try await client.createFineTuningJob(FineTuningJobRequest(model: "gpt-4.1-mini-2025-04-14", trainingFile: file.id))
                 let follower = FineTuningFollower(client: client, pollInterval: .milliseconds(1), sleep: { _ in })
                 let seen = Mutex<[String]>([])
                 var last: String?
@@ -135,7 +135,7 @@ struct FineTuningClientTests {
             }
         }
         #expect(job.status == "succeeded")
-        #expect(job.fine_tuned_model == "ft:babbage-002:org:heartline:abc")
+        #expect(job.fine_tuned_model == "ft:gpt-4.1-mini-2025-04-14:org:heartline:abc")
         #expect(messages.first?.hasPrefix("Validating training file") == true)
         #expect(messages.last == "The job has successfully completed")
         #expect(messages.count == 7)
@@ -152,7 +152,7 @@ struct FineTuningClientTests {
         try await fake.run { port in
             try await Self.withClient(port: port) { client in
                 let file = try await client.uploadFile(path: path)
-                let failing = try await client.createFineTuningJob(FineTuningJobRequest(model: "babbage-002", trainingFile: file.id))
+                let failing = try await client.createFineTuningJob(FineTuningJobRequest(model: "gpt-4.1-mini-2025-04-14", trainingFile: file.id))
                 let follower = FineTuningFollower(client: client, pollInterval: .milliseconds(1), sleep: { _ in })
                 var last: String?
                 let failed = try await follower.follow(jobID: failing.id, lastEventID: &last) { _ in }
@@ -160,7 +160,7 @@ struct FineTuningClientTests {
                 #expect(failed.error?.code == "invalid_n_examples")
 
                 fake.with { $0.defaultScript = [.init(status: "running"), .init(status: "running"), .init(status: "running")] }
-                let running = try await client.createFineTuningJob(FineTuningJobRequest(model: "babbage-002", trainingFile: file.id))
+                let running = try await client.createFineTuningJob(FineTuningJobRequest(model: "gpt-4.1-mini-2025-04-14", trainingFile: file.id))
                 let cancelled = try await client.cancelFineTuningJob(id: running.id)
                 #expect(cancelled.status == "cancelled")
                 var last2: String?
@@ -180,7 +180,7 @@ struct FineTuningClientTests {
             $0.defaultScript = [
                 .init(status: "running", events: [("Fine-tuning job started", "info", nil)]),
                 .init(status: "running", events: [("Step 1/1: training loss=0.5", "info", ["step": 1, "total_steps": 1])]),
-                .init(status: "succeeded", events: [("The job has successfully completed", "info", nil)], fineTunedModel: "ft:babbage-002:org::x1"),
+                .init(status: "succeeded", events: [("The job has successfully completed", "info", nil)], fineTunedModel: "ft:gpt-4.1-mini-2025-04-14:org::x1"),
             ]
         }
         let path = Self.trainingFile()
@@ -188,7 +188,7 @@ struct FineTuningClientTests {
             // No client-level retries: the follower itself must recover.
             try await Self.withClient(port: port, retries: 0) { client in
                 let file = try await client.uploadFile(path: path)
-                let job = try await client.createFineTuningJob(FineTuningJobRequest(model: "babbage-002", trainingFile: file.id))
+                let job = try await client.createFineTuningJob(FineTuningJobRequest(model: "gpt-4.1-mini-2025-04-14", trainingFile: file.id))
                 let follower = FineTuningFollower(client: client, pollInterval: .milliseconds(1), sleep: { _ in })
 
                 // First run: sees the validation event, then the connection drops mid-response twice.

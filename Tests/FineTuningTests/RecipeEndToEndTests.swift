@@ -2,8 +2,9 @@ import Foundation
 import Synchronization
 import Testing
 
-/// The seed recipe through the real `heartline` binary: prepare → check → finetune create (twice:
-/// no second upload, no second job) → follow → ask with the fine-tuned model, against the fake.
+/// The recipe through the real `heartline` binary: prepare (chat) → check for the default model →
+/// finetune create (twice: no second upload, no second job) → follow → ask with the fine-tuned
+/// chat model, against the fake.
 @Suite("The recipe end to end through the binary")
 struct RecipeEndToEndTests {
     struct Run: Sendable {
@@ -31,7 +32,7 @@ struct RecipeEndToEndTests {
     }()
 
     /// Runs the binary without blocking a thread; the environment carries no real keys.
-    static func run(_ arguments: [String], in directory: String, port: Int) async throws -> Run {
+    static func run(_ arguments: [String], in directory: String, port: Int, environment: [String: String] = [:]) async throws -> Run {
         let binary = try #require(Self.binary, "build the heartline binary first (swift build --build-tests)")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
@@ -42,7 +43,7 @@ struct RecipeEndToEndTests {
             "HEARTLINE_MODEL_BASE_URL": "http://127.0.0.1:\(port)/v1",
             "HEARTLINE_MODEL_API_KEY": "sk-test-key",
             "HEARTLINE_DATA_DIR": directory + "/.heartline",
-        ]
+        ].merging(environment) { _, new in new }
         let out = Pipe()
         let err = Pipe()
         process.standardOutput = out
@@ -64,7 +65,7 @@ struct RecipeEndToEndTests {
     @Test("prepare, check, create twice, follow, ask")
     func recipe() async throws {
         let fake = FakeOpenAI()
-        let model = "ft:babbage-002:org:heartline:e2e"
+        let model = "ft:gpt-4.1-mini-2025-04-14:org:heartline:e2e"
         fake.with {
             $0.defaultScript = [
                 .init(status: "running", events: [("Fine-tuning job started", "info", nil), ("Step 1/1: training loss=0.3", "info", ["step": 1, "total_steps": 1, "train_loss": 0.3])]),
@@ -76,17 +77,20 @@ struct RecipeEndToEndTests {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let fixtures = Self.fixtures
         try await fake.run { port in
-            let prepare = try await Self.run(["dataset", "prepare", "--flyrae", fixtures + "/flyrae-sample.json", "--efaqa", fixtures + "/efaqa-sample.jsonl.gz", "-o", "train.jsonl", "--quiet"], in: directory, port: port)
+            let prepare = try await Self.run(["dataset", "prepare", "--flyrae", fixtures + "/flyrae-sample.json", "--efaqa", fixtures + "/efaqa-sample.jsonl.gz", "-o", "train.jsonl", "--format", "chat", "--quiet"], in: directory, port: port)
             #expect(prepare.status == 0, "\(prepare.stderr)")
             #expect(prepare.stdout.contains("Kept 11 pair(s)"))
             #expect(prepare.stdout.contains("SOS threads"))
 
-            let check = try await Self.run(["dataset", "check", "train.jsonl"], in: directory, port: port)
+            let check = try await Self.run(["dataset", "check", "train.jsonl", "--for-model", "gpt-4.1-mini-2025-04-14"], in: directory, port: port)
             #expect(check.status == 0, "\(check.stdout)")
             #expect(check.stdout.contains("OK: no errors"))
 
             let create = try await Self.run(["finetune", "create", "--training-file", "train.jsonl", "--suffix", "heartline", "--epochs", "2"], in: directory, port: port)
             #expect(create.status == 0, "\(create.stderr)")
+            #expect(create.stdout.contains("on gpt-4.1-mini-2025-04-14"), "the default is a model that can be trained today")
+            #expect(!create.stderr.contains("2027-01-06"), "the OpenAI notice is for OpenAI's own API, not this service")
+            #expect(fake.with { $0.jobs.first?.model } == "gpt-4.1-mini-2025-04-14")
             let jobID = try #require(create.stdout.split(separator: " ").first { $0.hasPrefix("ftjob-") }.map(String.init))
             let again = try await Self.run(["finetune", "create", "--training-file", "train.jsonl", "--suffix", "heartline", "--epochs", "2"], in: directory, port: port)
             #expect(again.status == 0, "\(again.stderr)")
@@ -106,13 +110,15 @@ struct RecipeEndToEndTests {
             let list = try await Self.run(["finetune", "list"], in: directory, port: port)
             #expect(list.stdout.contains(jobID) && list.stdout.contains("succeeded"))
 
-            let ask = try await Self.run(["ask", "--model", model, "我最近总是失眠怎么办"], in: directory, port: port)
+            let ask = try await Self.run(["ask", "--model", model, "我最近总是失眠怎么办"], in: directory, port: port, environment: ["HEARTLINE_MODEL_CHAT": "true"])
             #expect(ask.status == 0, "\(ask.stderr)")
             #expect(ask.stdout.contains(fake.completionAnswer))
-            let call = try #require(fake.with { $0.completions.last })
+            #expect(ask.stderr.contains("model server: http://127.0.0.1:\(port)/v1 · /v1/chat/completions · model \(model) · healthy"), "\(ask.stderr)")
+            #expect(!ask.stderr.contains(fake.key) && !ask.stdout.contains(fake.key), "the key is never printed")
+            #expect(fake.with { $0.modelListRequests } == 1)
+            let call = try #require(fake.with { $0.chats.last })
             #expect(call.model == model)
-            #expect(call.prompt == "我最近总是失眠怎么办\n\n###\n\n")
-            #expect(call.stop == [" [END]"])
+            #expect(call.messages.last == ["role": "user", "content": "我最近总是失眠怎么办"])
         }
     }
 

@@ -56,6 +56,13 @@ final class FakeOpenAI: Sendable {
                 return try await self.answer(self.nextStep(), path: path)
             }
         }
+        router.get("/v1/models") { request, _ -> Response in
+            self.recorded.withLock { $0.append(Recorded(path: "/v1/models", authorization: request.headers[.authorization], json: [:], raw: "")) }
+            guard request.headers[.authorization] == "Bearer \(self.apiKey)" else {
+                return Self.json(401, #"{"error":{"message":"Incorrect API key provided: sk-***.","type":"invalid_request_error","param":null,"code":"invalid_api_key"}}"#)
+            }
+            return Self.json(200, #"{"object":"list","data":[{"id":"heartline","object":"model","created":1,"owned_by":"llamacpp"}]}"#)
+        }
         return Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
     }
 

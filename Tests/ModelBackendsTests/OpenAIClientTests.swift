@@ -12,7 +12,7 @@ import Testing
         try await fake.application().test(.live) { client in
             let port = try #require(client.port)
             let configuration = OpenAIConfiguration(
-                baseURL: "http://127.0.0.1:\(port)", apiKey: key, model: "ft:babbage-002:org:heartline:abc", chat: chat,
+                baseURL: "http://127.0.0.1:\(port)", apiKey: key, model: "ft:gpt-4.1-mini-2025-04-14:org:heartline:abc", chat: chat,
                 maxTokens: 256, temperature: 0.5, maxRetries: 2, maxResponseBytes: maxResponseBytes
             )
             try await body(OpenAICompletionModel(client: OpenAIClient(httpClient: .shared, configuration: configuration), format: .standard))
@@ -37,7 +37,7 @@ import Testing
         #expect(sent.path == "/v1/completions")
         #expect(sent.authorization == "Bearer sk-test-123")
         #expect(sent.json["max_tokens"] == "256")
-        #expect(sent.json["model"] == "ft:babbage-002:org:heartline:abc")
+        #expect(sent.json["model"] == "ft:gpt-4.1-mini-2025-04-14:org:heartline:abc")
         #expect(sent.json["user"] == "abcdef0123456789")
         #expect(sent.raw.contains(#""stop":[" [END]"]"#))
         #expect(sent.raw.contains("最近总是失眠\\n\\n###\\n\\n"))

@@ -41,6 +41,10 @@ public enum CheckID: String, Sendable, CaseIterable, Codable {
     case crisisPrompt = "crisis_content.prompt"
     case chatFormat = "chat_format"
     case mixedFormats = "mixed_formats"
+    /// The file's layout does not match the model it is meant for (`--for-model`).
+    case modelFormat = "model_format"
+    /// The model it is meant for cannot be fine-tuned any more.
+    case retiredModel = "retired_model"
 
     /// True for the 15 checks of the legacy tool.
     public var isLegacy: Bool { (CheckID.allCases.firstIndex(of: self) ?? 99) < 15 }

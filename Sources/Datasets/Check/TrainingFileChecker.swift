@@ -14,6 +14,8 @@ public struct TrainingFileChecker {
         public var maxExampleCharacters = 10_000
         /// OpenAI's per-file limit (C.6).
         public var maxFileBytes = 512 * 1_000_000
+        /// The model the file is for: its layout must match (chat models take `messages` lines).
+        public var targetModel: String?
         public init() {}
     }
 
@@ -78,12 +80,12 @@ public struct TrainingFileChecker {
             insideSuffix = try secondPass(path: path, tally: tally)
         }
         let size = FileByteSource.size(of: path) ?? 0
-        return CheckReport(
-            path: path,
-            format: tally.chatLines.count > tally.completionLines.count ? "chat" : "prompt-completion",
-            examples: tally.examples,
-            findings: findings(tally, insideSuffix: insideSuffix, path: path, fileSize: size)
-        )
+        let format = tally.chatLines.count > tally.completionLines.count ? "chat" : "prompt-completion"
+        var found = findings(tally, insideSuffix: insideSuffix, path: path, fileSize: size)
+        if let model = options.targetModel {
+            found.append(contentsOf: Self.modelFindings(model: model, fileFormat: format, examples: tally.examples))
+        }
+        return CheckReport(path: path, format: format, examples: tally.examples, findings: found)
     }
 
     // MARK: Pass 1

@@ -87,6 +87,7 @@ public struct OpenAICompletionModel: CompletionModel {
             guard let raw else { throw ModelError.invalidResponse("no choices") }
             let text = format.answer(fromCompletion: UnicodeEscapes.decode(raw))
             guard !text.isEmpty else { throw ModelError.invalidResponse("empty completion") }
+            if let problem = ReplySanity.problem(in: text) { throw ModelError.invalidResponse(problem) }
             return Completion(text: text, model: configuration.model, origin: .primary)
         } catch let error as OpenAIClientError {
             throw error.modelError
