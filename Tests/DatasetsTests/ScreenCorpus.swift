@@ -6,7 +6,7 @@ import Foundation
 /// and risk sentences alone and inside long answers, so both the detector path (short texts) and
 /// the scan path (long texts) are exercised.
 struct ScreenCorpus {
-    enum Kind: String { case innocent, risk }
+    enum Kind: String, Sendable { case innocent, risk }
 
     var texts: [(kind: Kind, text: String)] = []
 

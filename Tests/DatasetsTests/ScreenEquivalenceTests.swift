@@ -73,6 +73,14 @@ import Testing
         return result
     }
 
+    /// Runs the detector over thousands of texts on a thread of its own: on the cooperative pool
+    /// (two threads on a 2-core machine) it would stall every other test's timers for half a minute.
+    static func offThePool<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in
+            Thread { continuation.resume(returning: work()) }.start()
+        }
+    }
+
     static func report(_ name: String, _ c: Comparison) {
         print("""
         [\(name)] texts \(c.total): old screen rejected \(c.oldRejected), new \(c.newRejected) \
@@ -83,10 +91,11 @@ import Testing
     }
 
     @Test("every answer the thorough screen rejects, the scan-first screen rejects (project corpus)")
-    func projectCorpus() throws {
+    func projectCorpus() async throws {
         let detector = try CrisisDetector.bundled()
         let corpus = try ScreenCorpus.load()
-        let result = Self.compare(corpus.texts, detector: detector)
+        let texts = corpus.texts
+        let result = await Self.offThePool { Self.compare(texts, detector: detector) }
         Self.report("project corpus", result)
         #expect(result.missed.isEmpty, "rejected before, let through now: \(result.missed)")
         // The classifier alone (trained on short messages) can call a long innocent counsellor answer a
@@ -115,9 +124,12 @@ import Testing
 
     @Test(
         "the same on third-party corpora in ../shared/data (counsellor answers, client turns, suicide-risk posts)",
-        .enabled(if: FileManager.default.fileExists(atPath: ScreenEquivalenceTests.sharedData + "/emollm/data.json"), "../shared/data is not on this machine")
+        .enabled(if: FileManager.default.fileExists(atPath: ScreenEquivalenceTests.sharedData + "/emollm/data.json"), "../shared/data is not on this machine"),
+        // About a minute of CPU over 16,000 texts in a debug build: inside the parallel suite it
+        // starves the timing tests on two cores, so .ci/run runs it on its own first.
+        .enabled(if: ProcessInfo.processInfo.environment["HEARTLINE_SCREEN_EVAL"] != nil, "set HEARTLINE_SCREEN_EVAL=1 (.ci/run does, on its own)")
     )
-    func sharedCorpora() throws {
+    func sharedCorpora() async throws {
         let detector = try CrisisDetector.bundled()
         var texts: [(kind: ScreenCorpus.Kind, text: String)] = []
         let emollm = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: Self.sharedData + "/emollm/data.json"))) as? [[String: Any]] ?? []
@@ -138,7 +150,8 @@ import Testing
                 texts.append((kind: .risk, text: padding + text + padding))
             }
         }
-        let result = Self.compare(texts, detector: detector)
+        let all = texts
+        let result = await Self.offThePool { Self.compare(all, detector: detector) }
         Self.report("shared corpora", result)
         #expect(result.missed.isEmpty, "rejected before, let through now (\(result.missed.count)): \(result.missed.prefix(20))")
         // The classifier alone can call a long text with no risk vocabulary a crisis; those texts are

@@ -90,8 +90,20 @@ final class FakeOpenAI: Sendable {
         }
     }
 
+    /// A JSON string body as a real server writes it: quotes, backslashes and every control
+    /// character escaped (JSON forbids them raw).
     static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n")
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\": out += "\\\\"
+            case "\"": out += "\\\""
+            case "\n": out += "\\n"
+            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 
     static func json(_ status: Int, _ body: String) -> Response {

@@ -38,18 +38,30 @@ struct OpenAILlamaServerTests {
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
-        defer {
-            process.terminate()
-            process.waitUntilExit()
+        do {
+            // Ready when GET /v1/models answers (llama-server answers 503 while it loads the model).
+            var ready = false
+            for _ in 0..<150 where !ready {
+                ready = await client(port: port, chat: true).probe(timeout: .seconds(1)).isHealthy
+                if !ready { try await Task.sleep(for: .milliseconds(200)) }
+            }
+            try #require(ready, "llama-server did not become ready")
+            try await body(port)
+        } catch {
+            await Self.stop(process)
+            throw error
         }
-        // Ready when GET /v1/models answers (llama-server answers 503 while it loads the model).
-        var ready = false
-        for _ in 0..<150 where !ready {
-            ready = await client(port: port, chat: true).probe(timeout: .seconds(1)).isHealthy
-            if !ready { try await Task.sleep(for: .milliseconds(200)) }
+        await Self.stop(process)
+    }
+
+    /// Stops the server without blocking a cooperative thread (`waitUntilExit` spins a run loop on
+    /// the calling thread, which starves the two-thread pool of this machine): SIGTERM, poll, SIGKILL.
+    static func stop(_ process: Process) async {
+        process.terminate()
+        for _ in 0..<50 where process.isRunning {
+            try? await Task.sleep(for: .milliseconds(100))
         }
-        try #require(ready, "llama-server did not become ready")
-        try await body(port)
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 
     func client(port: Int, chat: Bool) -> OpenAIClient {

@@ -33,7 +33,9 @@ import Testing
         let status = await client(port: 1).probe(timeout: .seconds(1))
         #expect(!status.isHealthy)
         #expect(status.summary.contains("NOT healthy") && status.summary.contains("retrieval model"))
-        #expect(ContinuousClock.now - started < .seconds(2))
+        // The probe gives up at its 1 s deadline; the bound leaves room for a suite that shares two
+        // cores, and still fails a probe that waits for a connect timeout or retries.
+        #expect(ContinuousClock.now - started < .seconds(15))
     }
 
     @Test func repliesThatCannotBeTextFailTheCall() async throws {

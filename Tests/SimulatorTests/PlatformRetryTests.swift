@@ -103,6 +103,8 @@ import Testing
             let exchange = await engine.send(SendRequest(platform: platform, user: "u", text: "hi"))
             #expect(exchange.error?.contains("connection refused") == true, "\(platform): \(exchange.error ?? "nil")")
         }
-        #expect(ContinuousClock.now - start < .seconds(10))
+        // Three refused connections take milliseconds; the bound leaves room for a suite sharing two
+        // cores and still fails a client that waits for a connect timeout (60 s) or retries.
+        #expect(ContinuousClock.now - start < .seconds(30))
     }
 }

@@ -157,7 +157,7 @@ import TelegramBotAPIFake
             httpClient: client,
             // AHC keeps retrying a refused connection until the attempt's deadline, so a short attempt
             // timeout keeps this test fast.
-            configuration: .init(baseURL: "http://127.0.0.1:1", token: TelegramBotToken(validating: Fixtures.token)!, callTimeout: .seconds(10), attemptTimeout: .milliseconds(200)),
+            configuration: .init(baseURL: "http://127.0.0.1:1", token: TelegramBotToken(validating: Fixtures.token)!, callTimeout: .seconds(30), attemptTimeout: .milliseconds(200)),
             sleep: { try await recorder.sleep($0) }
         )
         do {
@@ -168,7 +168,8 @@ import TelegramBotAPIFake
             #expect(!"\(error)".contains("AAH_fake"))
         }
         // Retried with backoff (three times when the machine is idle; fewer when a busy machine has
-        // already used the call's deadline), never more than the policy allows.
+        // already used the call's deadline — 30 s leaves room for at least one even when the whole
+        // suite shares two cores), never more than the policy allows.
         #expect((1...3).contains(recorder.recorded.count), "\(recorder.recorded)")
         try await client.shutdown()
     }

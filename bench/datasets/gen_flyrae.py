@@ -89,13 +89,24 @@ def dense_question(rng):
         content += rng.choice(RISK_QUESTION_PARTS) + "。"
     answers = []
     for _ in range(rng.randint(1, 6)):
-        answers.append({
-            "recommend_flag": "推荐" if rng.random() < 1 / 3 else "不推荐",
-            "content": dense_answer(rng) + "\n",
-            "zan": str(rng.choice([0, 0, 0, 1, 2, 5, 12])),
-            "shang": "0",
-            "comment_count": str(rng.randint(0, 3)),
-        })
+        answers.append(answer_record(rng, lambda: dense_answer(rng), 1 / 3))
+    return question_record(rng, title, content, answers)
+
+
+def answer_record(rng, make_text, recommend_share):
+    # The draws happen in the order of the original literal (flag, then text), so a seed still
+    # generates the same file.
+    flag = "推荐" if rng.random() < recommend_share else "不推荐"
+    return {
+        "recommend_flag": flag,
+        "content": make_text() + "\n",
+        "zan": str(rng.choice([0, 0, 0, 1, 2, 5, 12])),
+        "shang": "0",
+        "comment_count": str(rng.randint(0, 3)),
+    }
+
+
+def question_record(rng, title, content, answers):
     return {
         "ques_id": "%032x" % rng.getrandbits(128),
         "ques_info": {"title": title, "content": content, "answer_count": str(len(answers)), "reward_num": -1,
@@ -119,20 +130,8 @@ def question(rng, i):
             text = rng.choice(["谢谢", "顶", "抱抱~", "同意楼上", "加油！！"])
         else:
             text = "\n".join(sentence(rng, ANSWER_PARTS, rng.randint(2, 6)) for _ in range(rng.randint(1, 8))) + rng.choice(NOISE)
-        answers.append({
-            "recommend_flag": "推荐" if rng.random() < 0.15 else "不推荐",
-            "content": text + "\n",
-            "zan": str(rng.choice([0, 0, 0, 1, 2, 5, 12])),
-            "shang": "0",
-            "comment_count": str(rng.randint(0, 3)),
-        })
-    return {
-        "ques_id": "%032x" % rng.getrandbits(128),
-        "ques_info": {"title": title, "content": content, "answer_count": str(len(answers)), "reward_num": -1,
-                      "ques_label": rng.choice(LABELS)},
-        "staic_info": {"hug": str(rng.randint(0, 9)), "collect": "0", "reply": "%d个回答" % len(answers)},
-        "answers_info": answers,
-    }
+        answers.append(answer_record(rng, lambda: text, 0.15))
+    return question_record(rng, title, content, answers)
 
 
 def main():

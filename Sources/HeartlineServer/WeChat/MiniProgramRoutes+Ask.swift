@@ -51,15 +51,7 @@ extension MiniProgramRoutes {
             }
         }
 
-        let result: MessageIntake.SyncResult
-        do {
-            result = try await intake.submitAndWait(message, timeout: askTimeout)
-        } catch {
-            switch error {
-            case .busy: throw .busy
-            case .storeUnavailable: throw .storeUnavailable
-            }
-        }
+        let result = try await submit(message)
         switch result {
         case .reply(var reply, let duplicate):
             if reply.source == .model || reply.source == .retrieval {

@@ -27,20 +27,27 @@ extension MiniProgramRoutes {
             platformMessageID: "\(services.appID):forget:\(session.openID):\(UUID().uuidString)",
             text: "/forget", languageTag: language == .zh ? "zh" : "en", receivedAt: now()
         )
-        let result: MessageIntake.SyncResult
-        do {
-            result = try await intake.submitAndWait(message, timeout: askTimeout)
-        } catch {
-            switch error {
-            case .busy: throw .busy
-            case .storeUnavailable: throw .storeUnavailable
-            }
-        }
+        let result = try await submit(message)
         guard case .reply(let reply, _) = result, reply.body != ReplyCatalog.text(.forgetFailed, language) else {
             logger.error("mini-program forget did not complete", metadata: ["chat.user": "\(user.short)"])
             throw APIError(.serviceUnavailable, "forget_failed", "Your data could not be deleted right now. Please try again.", retryAfterSeconds: 5)
         }
         logger.info("mini-program user data forgotten", metadata: ["chat.user": "\(user.short)"])
         return JSONCoding.response(ForgetResponse(forgotten: true, message: reply.body))
+    }
+}
+
+extension MiniProgramRoutes {
+    /// Records `message` and waits for its answer within the ask budget; intake failures become the
+    /// API's 503s.
+    func submit(_ message: InboundMessage) async throws(APIError) -> MessageIntake.SyncResult {
+        do {
+            return try await intake.submitAndWait(message, timeout: askTimeout)
+        } catch {
+            switch error {
+            case .busy: throw .busy
+            case .storeUnavailable: throw .storeUnavailable
+            }
+        }
     }
 }
