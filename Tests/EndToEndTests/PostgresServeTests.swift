@@ -7,9 +7,9 @@ import FoundationNetworking
 
 /// Two `heartline serve` processes on one PostgreSQL database share the local channel: every
 /// message is answered exactly once, whichever instance received it and whichever answered it.
-@Suite(.serialized, .timeLimit(.minutes(3))) struct PostgresServeTests {
+@Suite(.serialized, .enabled(if: PostgresTestServer.isAvailable, Comment(rawValue: PostgresTestServer.unavailableReason ?? "")), .timeLimit(.minutes(3))) struct PostgresServeTests {
     @Test func twoInstancesOnOneDatabaseAnswerEveryMessageExactlyOnce() async throws {
-        guard let server = try PostgresTestServer.shared() else { return }
+        let server = try #require(try PostgresTestServer.shared(), "the gate said PostgreSQL is available")
         let database = PostgresTestServer.databaseName()
         let url = try server.createDatabase(database, options: "poll_ms=500")
         var instances: [(ChildProcess, String)] = []

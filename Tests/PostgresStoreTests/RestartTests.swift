@@ -6,7 +6,7 @@ import Storage
 import Synchronization
 import Testing
 
-@Suite(.timeLimit(.minutes(3))) struct RestartTests {
+@Suite(.enabled(if: PostgresTestServer.isAvailable, Comment(rawValue: PostgresTestServer.unavailableReason ?? "")), .timeLimit(.minutes(3))) struct RestartTests {
     /// The database goes away mid-use: the store reports unhealthy, refuses to acknowledge new
     /// messages, reconnects when the database is back, and every acknowledged message is answered.
     ///
@@ -16,7 +16,7 @@ import Testing
     /// path under load, recorded in docs/postgres.md, that must not hang everyone's `swift test`.
     @Test(.enabled(if: ProcessInfo.processInfo.environment["HEARTLINE_PG_RESTART_TEST"] != nil, "set HEARTLINE_PG_RESTART_TEST=1 (see the comment)"))
     func survivesADatabaseRestartWithoutLosingAcknowledgedMessages() async throws {
-        guard let server = try PostgresTestServer.start() else { return }
+        let server = try #require(try PostgresTestServer.start(), "the gate said PostgreSQL is available")
         defer { server.stop() }
         let (name, configuration) = try await freshDatabase(on: server, options: "poll_ms=200&lease_ms=5000")
         let health = Locked<[Bool]>([])

@@ -13,7 +13,7 @@ func message(_ text: String = "你好", user: String = "alice", id: String, chan
     InboundMessage(channel: channel, userKey: "\(channel.rawValue):" + user, chatKey: user, platformMessageID: id, text: text, receivedAt: Date())
 }
 
-/// The shared test server, or nil (tests return early: the reason was printed once).
+/// The shared test server; nil only where `PostgresTestServer.isAvailable` is false (suites are gated on it).
 func server() throws -> PostgresTestServer? {
     try PostgresTestServer.shared()
 }

@@ -61,19 +61,27 @@ public final class PostgresTestServer: Sendable {
     private static let sharedServer = Mutex(Shared())
     private static let running = Mutex<[String: (bin: String, runAs: String?)]>([:])
 
-    /// Starts a new cluster; nil (with the reason printed) when no server binaries are installed.
+    /// Why no cluster can be started here, or nil when one can. Tests gate on it with
+    /// `.enabled(if: PostgresTestServer.isAvailable, …)`, so a machine without PostgreSQL reports
+    /// them as skipped, never as passed.
+    public static let unavailableReason: String? = {
+        guard findBinaries() != nil else {
+            return "PostgreSQL server binaries not found (/usr/lib/postgresql/*/bin or PATH): install `postgresql`"
+        }
+        if geteuid() == 0, getpwnam("postgres") == nil {
+            return "running as root and there is no `postgres` user to run the server as"
+        }
+        return nil
+    }()
+
+    public static var isAvailable: Bool { unavailableReason == nil }
+
+    /// Starts a new cluster; nil when `isAvailable` is false (tests are gated on it first).
     /// `fsync` off makes tests faster; benchmarks keep it on.
     public static func start(fsync: Bool = false, settings: [String: String] = [:]) throws -> PostgresTestServer? {
-        guard let bin = findBinaries() else {
-            print("PostgreSQL server binaries not found (/usr/lib/postgresql/*/bin or PATH); skipping PostgreSQL tests. Install `postgresql` to run them.")
-            return nil
-        }
+        guard isAvailable, let bin = findBinaries() else { return nil }
         var runAs: String?
         if geteuid() == 0 {
-            guard getpwnam("postgres") != nil else {
-                print("running as root and there is no `postgres` user to run the server as; skipping PostgreSQL tests.")
-                return nil
-            }
             runAs = "postgres"
         }
         let directory = NSTemporaryDirectory() + "heartline-pg-" + UUID().uuidString.prefix(8)
