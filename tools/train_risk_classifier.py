@@ -39,11 +39,12 @@ from scipy.sparse import csr_matrix
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FIXTURES = os.path.join(ROOT, "Tests/Fixtures/safety")
-SETS = ["generated.jsonl", "devset.jsonl", "blind-dev.jsonl", "probes.jsonl"]
+SETS = ["generated.jsonl", "devset.jsonl", "blind-dev.jsonl", "probes.jsonl", "retired-sealed-v1.jsonl",
+        "retired-sealed-v2.jsonl", "written-a.jsonl", "written-b.jsonl"]
 CORPUS = "Sources/ModelBackends/Resources/starter-corpus.jsonl"
 LEXICON = os.path.join(ROOT, "Sources/Safety/Resources/lexicon")
 C = 1.0             # inverse L2 strength
-MIN_WEIGHT = 0.005  # weights smaller than this are dropped from the resource
+MIN_WEIGHT = 0.02   # weights smaller than this are dropped from the resource
 PARITY = [("我不想活了", []), ("笑死我了哈哈哈", []), ("I can't do this anymore", ["everything hurts"]),
           ("药已经攒好了", ["我一直睡不着"]), ("wo zhen de bu xiang huo le", []), ("真希望明天出个车祸？", [])]
 

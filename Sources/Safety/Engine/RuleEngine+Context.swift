@@ -84,12 +84,17 @@ extension RuleEngine {
         return copy
     }
 
+    static let negationInitials: Set<Unicode.Scalar> = ["没", "不", "别", "未", "无", "非"]
+
     func isNegated(start: Int, end: Int, hits: [[Hit]], text: CanonicalText) -> Bool {
         let clause = text.clauses[start]
         if hits[Int(context.accident)].contains(where: { Int($0.end) <= start && text.clauses[Int($0.start)] == clause }) { return true }
         for cue in hits[Int(context.negation)] where Int(cue.start) < start && text.clauses[Int(cue.start)] == clause {
             // 不想 over the 想 of 想跳楼 negates it as much as a cue right before it.
             guard Int(cue.end) > start || text.gap(afterEnd: Int(cue.end), toStart: start) <= EngineClass.negationWindow else { continue }
+            // A cue that ends inside a phrase which itself begins with the negation (从来没 over the
+            // 没 of 没被生下来, 不 of 不想活): the phrase already says it, nothing is negated.
+            if Int(cue.end) > start, Self.negationInitials.contains(text.scalars[start]) { continue }
             if hits[Int(context.notNegation)].contains(where: { $0.start < cue.end && cue.start < $0.end }) { continue }
             // "I don't know why I want to…": a new first-person subject ends the negation's reach.
             if hits[Int(context.selfWords)].contains(where: { $0.start >= cue.end && Int($0.end) <= start }) { continue }
