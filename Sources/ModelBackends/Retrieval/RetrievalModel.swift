@@ -40,11 +40,21 @@ public final class RetrievalModel: CompletionModel {
     public func complete(_ request: CompletionRequest) async throws -> Completion {
         let gate = RelevanceGate(configuration: configuration, intents: intents)
         var decision = gate.decide(rank(request.question))
+        var asked = request.question
         // The user is answering our follow-up: read their reply together with what they said before,
         // and never ask a second follow-up in a row.
         if case .answer = decision {} else if let previous = request.history.last,
             previous.answerID?.hasPrefix(Intent.followUpPrefix) == true {
-            decision = gate.decideAfterFollowUp(rank(previous.question + "\n" + request.question))
+            asked = previous.question + "\n" + request.question
+            decision = gate.decideAfterFollowUp(rank(asked))
+        }
+        // An answer never names a person, relationship or pet the user did not mention ("爷爷走了"
+        // must not be told about a father): only role-clean answers are given; with none, the
+        // intent's follow-up is asked instead.
+        var clean: [Intent.Answer] = []
+        if case .answer(let i) = decision, !intents[i].outOfScope {
+            clean = intents[i].answers.filter { RoleConsistency.invented(reply: $0.text, question: asked).isEmpty }
+            if clean.isEmpty { decision = .followUp(i) }
         }
         switch decision {
         case .answer(let i) where intents[i].outOfScope:
@@ -55,7 +65,7 @@ public final class RetrievalModel: CompletionModel {
             return Completion(text: Self.clarification(request.language), model: name, origin: .retrieval, isClarification: true)
         case .answer(let i):
             let intent = intents[i]
-            let answer = Self.rotate(intent.answers, recent: request.recentAnswerIDs, history: request.history)
+            let answer = Self.rotate(clean, recent: request.recentAnswerIDs, history: request.history)
             // The gate answers only when one intent wins clearly (classifier and question match agree,
             // with a margin over the runner-up): that is what "confidently on topic" means for the
             // pipeline's concern replies, which may then include this answer.
