@@ -30,7 +30,7 @@ extension ResponderText {
         case .helperHotlines:
             "A crisis line can also advise you on how to help them (answered around the clock):"
         case .stepAway:
-            "If you feel you might act on it soon, please leave the place where that person is and put anything that could hurt someone out of reach; if you can't hold back, call the police (110 in China, or your local emergency number), and if anyone is hurt, an ambulance (120 in China)."
+            "If you feel you might hurt someone soon (a child with you too), please leave them with someone you trust, leave the place yourself and put anything that could hurt someone out of reach; if you can't hold back, call the police (110 in China, or your local emergency number), and if anyone is hurt, an ambulance (120 in China)."
         case .reachSomeoneNow:
             "Your safety matters most right now. Please call a crisis line now, or your local emergency number; if someone is nearby, tell them how things are and ask them to stay with you. Please don't stay alone tonight."
         case .companyQuestion:
