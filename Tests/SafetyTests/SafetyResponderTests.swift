@@ -87,7 +87,7 @@ import Testing
 
     @Test func harmToOthersGetsItsOwnText() {
         let zh = responder.crisis([.harmToOthers], language: .zh)
-        #expect(zh.question == .harmOthers && zh.body.contains("离开那个人所在的地方") && zh.body.contains("110"))
+        #expect(zh.question == .harmOthers && zh.body.contains("自己离开那里") && zh.body.contains("110"))
         #expect(!zh.body.contains("结束自己的生命"))
     }
 
