@@ -10,7 +10,6 @@ enum ConsoleRoutes {
     ]
 
     static func add<Context: RequestContext>(to router: Router<Context>) {
-        router.get("/console") { _, _ in Response(status: .movedPermanently, headers: [.location: "/console/"]) }
         router.get("/console/") { _, _ in file("index.html") }
         router.get("/console/{file}") { _, context in file(context.parameters.get("file") ?? "") }
     }
