@@ -233,7 +233,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["heartline", "InboxCrashHelper", "ChatCore", "Storage", "Datasets", "PostgresTestSupport"],
+            dependencies: ["heartline", "InboxCrashHelper", "ChatCore", "Storage", "Datasets", "PostgresTestSupport", "TelegramBotAPIFake"],
             swiftSettings: swiftSettings
         ),
     ]
