@@ -10,8 +10,6 @@ public struct Handoff: Sendable, Codable, Equatable {
         case crisis
         /// The user asked for a person ("转人工", "/human", …).
         case request
-        /// A counsellor opened it from the console or the API.
-        case console
     }
 
     public enum Status: String, Sendable, Codable, CaseIterable {
@@ -26,7 +24,8 @@ public struct Handoff: Sendable, Codable, Equatable {
     public var id: String
     public var userHash: UserHash
     public var channel: ChatChannel
-    /// Where messages go (Telegram chat id, WeChat openid, local user name).
+    /// Where messages go (Telegram chat id, WeChat openid, local user name); emptied when the
+    /// handoff closes, so that no delivery address is kept longer than it is needed.
     public var chatKey: String
     /// The adapter's delivery hints of the message that opened the handoff.
     public var routing: [String: String]

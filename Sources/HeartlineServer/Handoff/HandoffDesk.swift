@@ -83,6 +83,9 @@ public struct HandoffDesk: Sendable {
             next.closedAt = timestamp
             next.waitingSince = nil
             next.updatedAt = timestamp
+            // Nothing is sent after the closing notice: the delivery address is not kept.
+            next.chatKey = ""
+            next.routing = [:]
             if try await guarded({ try await store.update(next, expecting: handoff.status) }) {
                 let notice = HandoffText.closed(handoff.language)
                 try await guarded { try await store.append(HandoffMessage(from: .bot, text: notice, at: timestamp, counsellor: counsellor), to: id) }
