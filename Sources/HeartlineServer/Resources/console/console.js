@@ -92,9 +92,58 @@ async function refresh() {
     const body = await api("/v1/handoff/conversations" + query);
     render(body.conversations);
     text($("#status"), "已更新 updated " + new Date().toLocaleTimeString());
+    if (state.selftest && state.selftest.length) runSelftest();
   } catch (error) {
     text($("#status"), "错误 error: " + error.message);
   }
+}
+
+// `#token=…&name=…` (a fragment never reaches the server) signs in and is then removed from the
+// address bar. `&selftest=reply,close` makes the page answer and close the first conversation
+// through its own controls, and mark the outcome on <body data-selftest> (the browser test).
+function signInFromFragment() {
+  const params = new URLSearchParams(location.hash.slice(1));
+  if (params.get("token")) {
+    state.token = params.get("token");
+    state.name = params.get("name") || "console";
+    sessionStorage.setItem("heartline.handoff.token", state.token);
+    sessionStorage.setItem("heartline.handoff.name", state.name);
+  }
+  state.selftest = (params.get("selftest") || "").split(",").filter(Boolean);
+  history.replaceState(null, "", location.pathname + location.search);
+}
+
+async function runSelftest() {
+  const steps = state.selftest;
+  state.selftest = [];
+  const card = document.querySelector(".conversation");
+  if (!card) { document.body.dataset.selftest = "no-conversation"; return; }
+  try {
+    if (steps.includes("reply")) {
+      card.querySelector("textarea").value = "selftest: 我在这里陪你";
+      card.querySelector("form.reply").requestSubmit();
+      await waitFor(() => Array.from(document.querySelectorAll(".messages li.counsellor")).some((li) => li.textContent.includes("selftest")));
+    }
+    if (steps.includes("close")) {
+      document.querySelector(".conversation button.close").click();
+      await waitFor(() => !document.querySelector(".conversation") || document.querySelector(".empty"));
+    }
+    document.body.dataset.selftest = "done";
+  } catch (error) {
+    document.body.dataset.selftest = "failed: " + error.message;
+  }
+}
+
+function waitFor(condition, timeoutMs = 8000) {
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    const tick = () => {
+      if (condition()) return resolve();
+      if (Date.now() - started > timeoutMs) return reject(new Error("timed out"));
+      setTimeout(tick, 50);
+    };
+    tick();
+  });
 }
 
 $("#login").addEventListener("submit", (event) => {
@@ -106,6 +155,7 @@ $("#login").addEventListener("submit", (event) => {
   refresh();
 });
 $("#show-closed").addEventListener("change", refresh);
+signInFromFragment();
 $("#token").value = state.token;
 $("#name").value = state.name;
 setInterval(() => {
