@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import ServiceLifecycle
+import TelegramAdapter
 
 /// Builds the application — routes, workers, services — from settings and dependencies. Used by
 /// `heartline serve` and by the tests, so both run the same thing.
@@ -17,7 +18,10 @@ public func buildApplication(
     let waiters = dependencies.waiters
     var pipelineConfiguration = settings.pipeline
     pipelineConfiguration.handoff = settings.handoff.pipeline
-    let handoffs = settings.handoff.isEnabled ? dependencies.handoffs : nil
+    let (handoffs, operatorsGroup) = OperatorsGroup.wrap(
+        settings.handoff.isEnabled ? dependencies.handoffs : nil, settings: settings.handoff, telegram: dependencies.telegram,
+        logger: logger.with(label: "heartline.handoff")
+    )
     if settings.handoff.isEnabled, handoffs == nil {
         logger.warning("handoff configured but the store has no handoffs; handoffs are off")
     }
@@ -92,8 +96,14 @@ public func buildApplication(
 
     var services: [any Service] = dependencies.services
     if let telegram = dependencies.telegram {
-        services += TelegramChannel.install(telegram, router: router, intake: intake, isLoopback: settings.isLoopback, logger: logger, now: dependencies.now)
+        let operators = zip(operatorsGroup, handoffDesk).map { group, desk in
+            (chatID: group.chatID, receive: { @Sendable (message: TelegramMessage, update: Int64) async in await group.receive(message, updateID: update, desk: desk) })
+        }
+        services += TelegramChannel.install(
+            telegram, router: router, intake: intake, isLoopback: settings.isLoopback, logger: logger, now: dependencies.now, operators: operators
+        )
     }
+    if let operatorsGroup { services.append(operatorsGroup) }
     if let handoffDesk {
         services.append(HandoffTimeoutService(desk: handoffDesk, interval: settings.handoff.checkInterval, logger: logger.with(label: "heartline.handoff")))
     }

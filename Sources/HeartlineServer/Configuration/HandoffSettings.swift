@@ -16,6 +16,8 @@ public struct HandoffSettings: Sendable, Equatable {
     public var checkInterval: Duration = .seconds(15)
     /// Turns shown per handoff in the API and the console.
     public var recentMessages = 50
+    /// The operators' Telegram group: handoffs are posted there and replies reach the user.
+    public var telegramChatID: Int64?
 
     public init() {}
 
@@ -29,7 +31,7 @@ public struct HandoffSettings: Sendable, Equatable {
 
 extension SettingsLoader {
     /// `handoff.*` keys. Problems join the others so the operator sees them all at once.
-    mutating func loadHandoff(into handoff: inout HandoffSettings) {
+    mutating func loadHandoff(into handoff: inout HandoffSettings, telegramEnabled: Bool) {
         handoff.enabled = bool("handoff.enabled")
         handoff.token = secret("handoff.token")
         handoff.onCrisis = bool("handoff.onCrisis") ?? handoff.onCrisis
@@ -38,6 +40,14 @@ extension SettingsLoader {
         }
         handoff.checkInterval = milliseconds("handoff.checkIntervalMs", range: 100...600_000) ?? handoff.checkInterval
         handoff.recentMessages = int("handoff.recentMessages", range: 1...1000) ?? handoff.recentMessages
+        if let chat = string("handoff.telegramChatId") {
+            if let id = Int64(chat) {
+                handoff.telegramChatID = id
+            } else {
+                problems.append("handoff.telegramChatId: expected a Telegram chat id such as -1001234567890")
+            }
+            if !telegramEnabled { problems.append("handoff.telegramChatId: needs the Telegram channel (telegram.token)") }
+        }
         if handoff.enabled == true, handoff.token == nil {
             problems.append("handoff.token: required when handoff.enabled is true (the console and API need it, on any address)")
         }

@@ -46,7 +46,7 @@ public struct HandoffDesk: Sendable {
 
     /// Records the counsellor's message and delivers it. A timed-out handoff opens again: the
     /// counsellor is here now, so the bot steps back.
-    public func send(_ text: String, counsellor: String, to id: String) async throws(Failure) -> (HandoffMessage, Delivery) {
+    public func send(_ text: String, counsellor: String, to id: String, messageID: String? = nil) async throws(Failure) -> (HandoffMessage, Delivery) {
         var handoff = try await load(id)
         let timestamp = now()
         for _ in 0..<3 {
@@ -66,11 +66,19 @@ public struct HandoffDesk: Sendable {
             }
             handoff = try await load(id)  // changed meanwhile (closed, timed out): decide again
         }
-        let message = HandoffMessage(from: .counsellor, text: text, at: timestamp, counsellor: counsellor)
+        let message = HandoffMessage(id: messageID ?? UUID().uuidString.lowercased(), from: .counsellor, text: text, at: timestamp, counsellor: counsellor)
         try await guarded { try await store.append(message, to: id) }
         let delivery = await deliver(HandoffText.fromCounsellor(text, name: counsellor, handoff.language), to: handoff, id: message.id)
         logger.info("counsellor message", metadata: ["handoff.id": "\(id)", "chat.user": "\(handoff.userHash.short)", "handoff.delivered": "\(delivery.delivered)"])
         return (message, delivery)
+    }
+
+    /// `send` for a message that may arrive twice (a redelivered Telegram update): nil when the
+    /// handoff already holds `messageID`.
+    func send(_ text: String, counsellor: String, to id: String, messageID: String) async throws(Failure) -> (HandoffMessage, Delivery)? {
+        let recent = try await guarded { try await store.handoff(id: id, messageLimit: 200) }
+        if recent?.messages.contains(where: { $0.id == messageID }) == true { return nil }
+        return try await send(text, counsellor: counsellor, to: id, messageID: Optional(messageID))
     }
 
     /// Closes the handoff and tells the user; the bot answers again.
