@@ -40,4 +40,18 @@ import Testing
         }
         #expect(short.description.contains("at least 16") && !short.description.contains("short\n"))
     }
+
+    @Test func theOperatorsGroupNeedsTheTelegramChannelAndANumericChat() async throws {
+        let token = "0123456789abcdef-token"
+        guard case .failure(let error) = try await load(["handoff.token": token, "handoff.telegramChatId": "counsellors"]) else {
+            Issue.record("accepted a group without Telegram")
+            return
+        }
+        #expect(error.description.contains("expected a Telegram chat id") && error.description.contains("needs the Telegram channel"))
+        let settings = try await load(
+            ["handoff.token": token, "handoff.telegramChatId": "-1001234567890"],
+            environment: ["HEARTLINE_TELEGRAM_TOKEN": "7000000002:AAH_fake-Token_for_tests"]
+        ).get()
+        #expect(settings.handoff.telegramChatID == -1_001_234_567_890)
+    }
 }
