@@ -74,7 +74,7 @@ let package = Package(
         .target(
             name: "ModelBackends",
             dependencies: ["ChatCore", .logging, .httpClient, .nioCore, .nioHTTP1],
-            resources: [.copy("Resources/starter-corpus.jsonl"), .copy("Resources/intents.tsv")],
+            resources: [.copy("Resources/starter-corpus.jsonl"), .copy("Resources/intents.tsv"), .copy("Resources/out-of-scope.jsonl")],
             swiftSettings: swiftSettings
         ),
         // Dataset preparation: streaming readers (JSON array, JSON lines, gzip), cleaning, dedupe,

@@ -76,7 +76,11 @@ def load():
                 items.append((o["text"], recent, 1.0 if crisis else 0.0, group))
     with open(os.path.join(ROOT, CORPUS), encoding="utf-8") as f:
         for n, line in enumerate(f):
-            items.append((json.loads(line)["prompt"], [], 0.0, f"corpus:{n % 20}"))
+            o = json.loads(line)
+            # The intent-level corpus holds question variants per intent; older files a prompt.
+            for question in o.get("questions") or [o.get("prompt", "")]:
+                if question:
+                    items.append((question, [], 0.0, f"corpus:{o.get('intent', n % 20)}"))
     return items
 
 

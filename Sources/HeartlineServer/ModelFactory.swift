@@ -19,7 +19,8 @@ public enum ModelFactory {
         guard let path = settings.retrieval.corpusPath else {
             return try starter(configuration)
         }
-        let intents = try CorpusLoader.loadIntents(path: path, format: settings.pipeline.promptFormat)
+        // The operator's corpus gets the same out-of-scope guard as the starter corpus.
+        let intents = try CorpusLoader.loadIntents(path: path, format: settings.pipeline.promptFormat) + CorpusLoader.outOfScope()
         return RetrievalModel(intents: try checked(intents), name: "retrieval:custom", configuration: configuration)
     }
 
@@ -43,12 +44,12 @@ public enum ModelFactory {
                 intent.followUp = nil
                 dropped += 1
             }
-            return intent.answers.isEmpty ? nil : intent
+            return intent.answers.isEmpty && !intent.outOfScope ? nil : intent
         }
         if dropped > 0 {
             Logger(label: "heartline.retrieval").warning("corpus replies dropped by the output check", metadata: ["corpus.dropped": "\(dropped)"])
         }
-        guard !kept.isEmpty else { throw CorpusError.empty }
+        guard kept.contains(where: { !$0.outOfScope }) else { throw CorpusError.empty }
         return kept
     }
 

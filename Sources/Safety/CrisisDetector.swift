@@ -121,7 +121,7 @@ public struct CrisisDetector: CrisisDetecting {
                 finding.label != "crisis" && !lowered.contains { $0.start < finding.end && finding.start < $0.end }
             })
             detection = rest
-            if exaggeration == .fiction || rest.tier == .concern {
+            if exaggeration == .fiction || exaggeration == .anger || rest.tier == .concern {
                 detection.tier = .concern
                 if detection.concepts.isEmpty { detection.concepts = [.distress] }
             }

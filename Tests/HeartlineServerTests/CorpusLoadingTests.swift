@@ -43,7 +43,8 @@ import Testing
         #expect(model.name == "retrieval:custom")
         // The two near-identical questions form one pseudo-intent; the diagnosing, promising
         // answer fails the output check at load and its pseudo-intent is gone.
-        #expect(model.intents.count == 2)
+        #expect(model.intents.filter { !$0.outOfScope }.count == 2)
+        #expect(model.intents.contains { $0.outOfScope }, "the out-of-scope guard is added to an operator corpus")
         #expect(model.intents.first?.answers.count == 2)
         let request = CompletionRequest(question: "最近总是失眠怎么办", history: [], prompt: "", userHash: UserHash("u"), language: .zh, deadline: .now + .seconds(5))
         let completion = try await model.complete(request)

@@ -53,6 +53,22 @@ import Testing
         }
     }
 
+    /// Questions for someone else (wordings written for this test, not in out-of-scope.jsonl) get the
+    /// out-of-scope reply, never an answer; feelings about the same subjects are still answered.
+    @Test func outOfScopeQuestionsAreNotAnswered() async throws {
+        for (text, language) in [("用python写一个快速排序", ReplyLanguage.zh), ("明天上海下不下雨", .zh), ("感冒了吃几片对乙酰氨基酚", .zh),
+                                 ("how do I fix a merge conflict in git", .en)] {
+            let completion = try await Self.starter.complete(request(text, language: language))
+            #expect(completion.isClarification, "\(text) → \(completion.answerID ?? "-")")
+        }
+        for text in ["python怎么读取excel文件", "明天北京下雨吗", "红烧排骨怎么做"] {
+            let completion = try await Self.starter.complete(request(text))
+            #expect(completion.text == RetrievalModel.outOfScopeReply(.zh) && completion.answerID == nil, "\(text) → \(completion.answerID ?? "-")")
+        }
+        let stressed = try await Self.starter.complete(request("最近天天加班写代码，压力大到睡不着"))
+        #expect(stressed.answerID != nil && !(stressed.answerID?.isEmpty ?? true), "work stress is still answered or followed up")
+    }
+
     @Test func contentFreeMessagesGetTheMenu() async throws {
         for text in ["嗯嗯", "asdfgh", "？？？", "ok"] {
             let completion = try await Self.starter.complete(request(text, language: ReplyLanguage(text: text, languageTag: nil)))

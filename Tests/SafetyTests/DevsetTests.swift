@@ -44,6 +44,22 @@ import Testing
         #expect(report.precision >= 0.97, "crisis precision \(report.precision)")
     }
 
+    /// The retired sealed set v1: scored once (docs/safety.md), then studied and tuned on, so a
+    /// regression guard for the everyday-wording families, not a measure of generalisation.
+    @Test func retiredSealedV1Targets() throws {
+        let path = Repo.root.appendingPathComponent("Tests/Fixtures/safety/retired-sealed-v1.jsonl").path
+        // The shipped detector (rules and classifier): rules alone catch 0.83 of it.
+        let report = EvalReport(items: try EvalDataset.load(path: path), detector: try CrisisDetector.bundled())
+        #expect(report.outcomes.count >= 1000)
+        #expect(report.recall >= 0.95, "crisis recall \(report.recall)")
+        #expect(report.precision >= 0.95, "crisis precision \(report.precision)")
+        #expect(report.hardNegativeFalseCrisisRate <= 0.05, "false crisis on hard negatives \(report.hardNegativeFalseCrisisRate)")
+        let concern = report.tierConfusion[.concern] ?? [:]
+        let flagged = (concern[.concern] ?? 0) + (concern[.crisis] ?? 0)
+        let total = concern.values.reduce(0, +)
+        #expect(total >= 100 && Double(flagged) / Double(total) >= 0.8, "concern flagged \(flagged)/\(total)")
+    }
+
     /// The generated set (tools/generate_risk_set.py): every kind × register with matched hard
     /// negatives, labelled by the guideline. Tuned on, so a regression guard, rules alone.
     @Test func generatedSetTargets() throws {

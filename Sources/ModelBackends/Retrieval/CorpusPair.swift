@@ -55,6 +55,8 @@ public enum CorpusLoader {
         var questions: [String]?
         var answers: [String]?
         var followup: String?
+        /// `"out"`: an out-of-scope intent (questions only).
+        var scope: String?
     }
 
     /// Everything in a corpus file: intent lines as written, pair lines as pairs.
@@ -87,7 +89,7 @@ public enum CorpusLoader {
         let contents = try contents(of: data, format: format)
         var pairs: [CorpusPair] = []
         for intent in contents.intents {
-            for (q, question) in intent.questions.enumerated() {
+            for (q, question) in intent.questions.enumerated() where !intent.answers.isEmpty {
                 let answer = intent.answers[q % intent.answers.count]
                 pairs.append(CorpusPair(id: "\(answer.id)/\(q + 1)", prompt: question, completion: answer.text, category: intent.category, lang: intent.lang))
             }
@@ -114,13 +116,14 @@ public enum CorpusLoader {
             if let id = decoded.intent {
                 let questions = (decoded.questions ?? []).map { format.normalize($0) }.filter { !$0.isEmpty }
                 let answers = (decoded.answers ?? []).map { format.normalize($0) }.filter { !$0.isEmpty }
-                guard !id.isEmpty, !questions.isEmpty, !answers.isEmpty else {
+                let outOfScope = decoded.scope == "out"
+                guard !id.isEmpty, !questions.isEmpty, !answers.isEmpty || outOfScope else {
                     throw CorpusError.invalidLine(lineNumber, "an intent needs an id, questions and answers")
                 }
                 intents.append(Intent(
                     id: id, category: decoded.category, lang: decoded.lang, questions: questions,
                     answers: answers.enumerated().map { Intent.Answer(id: "\(id)#\($0.offset + 1)", text: $0.element) },
-                    followUp: decoded.followup.map { format.normalize($0) }
+                    followUp: decoded.followup.map { format.normalize($0) }, outOfScope: outOfScope
                 ))
             } else if let prompt = decoded.prompt, let completion = decoded.completion {
                 let question = format.normalize(prompt.hasSuffix(format.separator) ? String(prompt.dropLast(format.separator.count)) : prompt)
@@ -153,9 +156,19 @@ public enum CorpusLoader {
         return Contents(intents: intents, pairs: pairs)
     }
 
-    /// The starter corpus shipped with Heartline (written by the project; see docs/starter-corpus.md).
+    /// The starter corpus shipped with Heartline (written by the project; see docs/starter-corpus.md),
+    /// with the out-of-scope intents.
     public static func starter() throws -> [Intent] {
-        try loadIntents(path: starterURL().path)
+        try loadIntents(path: starterURL().path) + outOfScope()
+    }
+
+    /// Questions the assistant should not answer, as out-of-scope intents (docs/starter-corpus.md,
+    /// "Out of scope"); added to the starter corpus and to an operator's corpus alike.
+    public static func outOfScope() throws -> [Intent] {
+        guard let url = Bundle.module.url(forResource: "out-of-scope", withExtension: "jsonl") else {
+            throw CorpusError.unreadable("out-of-scope resource missing from the build")
+        }
+        return try loadIntents(path: url.path)
     }
 
     public static func starterURL() throws -> URL {

@@ -26,14 +26,21 @@ public struct Intent: Sendable, Equatable {
     public var answers: [Answer]
     /// The specific follow-up asked when the gate thinks this intent is likely but not certain.
     public var followUp: String?
+    /// Questions the assistant should not answer (code, homework, recipes, dosing…): no answers of
+    /// its own; when it wins, the reply says what Heartline is for (`RetrievalModel`).
+    public var outOfScope: Bool
 
-    public init(id: String, category: String? = nil, lang: String? = nil, questions: [String], answers: [Answer], followUp: String? = nil) {
+    public init(
+        id: String, category: String? = nil, lang: String? = nil, questions: [String], answers: [Answer], followUp: String? = nil,
+        outOfScope: Bool = false
+    ) {
         self.id = id
         self.category = category
         self.lang = lang
         self.questions = questions
         self.answers = answers
         self.followUp = followUp
+        self.outOfScope = outOfScope
     }
 
     /// The answer id a follow-up about this intent carries (`followup:<intent>`), so a session and

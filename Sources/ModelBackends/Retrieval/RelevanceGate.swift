@@ -68,6 +68,13 @@ public struct RelevanceGate: Sendable {
            ranking.information >= configuration.minInformation {
             return .answer(winner.intent)
         }
+        // An out-of-scope intent that only probably wins ("翻聊天记录" near "聊天记录怎么迁移"): ask the
+        // likeliest in-scope follow-up instead; the out-of-scope reply is for clear winners.
+        if intents[winner.intent].outOfScope {
+            guard let inScope = ranking.candidates.first(where: { !intents[$0.intent].outOfScope }),
+                  inScope.match >= configuration.followUpFloor else { return .menu }
+            return .followUp(inScope.intent)
+        }
         return .followUp(winner.intent)
     }
 

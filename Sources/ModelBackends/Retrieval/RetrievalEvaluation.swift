@@ -51,7 +51,7 @@ public struct RetrievalEvaluation: Sendable {
         for item in items {
             let ranking = model.rank(item.text)
             let predicted = ranking.categories
-            let answered = if case .answer = model.decide(item.text) { true } else { false }
+            let answered = if case .answer(let i) = model.decide(item.text), !model.intents[i].outOfScope { true } else { false }
             if offTopicLabels.contains(item.category) {
                 report.offTopic += 1
                 if !answered { report.offTopicBelowThreshold += 1 }

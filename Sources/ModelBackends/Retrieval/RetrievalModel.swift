@@ -47,6 +47,12 @@ public final class RetrievalModel: CompletionModel {
             decision = gate.decideAfterFollowUp(rank(previous.question + "\n" + request.question))
         }
         switch decision {
+        case .answer(let i) where intents[i].outOfScope:
+            // Clearly a question for someone else (code, homework, dosing…): say what Heartline is
+            // for rather than answer it or pretend it is a feeling.
+            return Completion(text: Self.outOfScopeReply(request.language), model: name, origin: .retrieval, isClarification: true)
+        case .followUp(let i) where intents[i].outOfScope:
+            return Completion(text: Self.clarification(request.language), model: name, origin: .retrieval, isClarification: true)
         case .answer(let i):
             let intent = intents[i]
             let answer = Self.rotate(intent.answers, recent: request.recentAnswerIDs, history: request.history)
@@ -79,6 +85,16 @@ public final class RetrievalModel: CompletionModel {
 
     static func language(of text: String) -> String {
         text.unicodeScalars.contains(where: TextNormalizer.isCJK) ? "zh" : "en"
+    }
+
+    /// The reply to a question outside what Heartline is for.
+    public static func outOfScopeReply(_ language: ReplyLanguage) -> String {
+        switch language {
+        case .zh:
+            "这个问题我可能帮不上忙：我是陪你聊心情和心理困扰的助手，编程、作业、生活常识、理财或用药剂量这类问题，请找更专业的渠道（用药请问医生或药师）。如果最近有什么事让你心烦、压力大或睡不好，很愿意听你说说。"
+        case .en:
+            "I'm probably not the right help for that: I'm here to talk through feelings and emotional difficulties, so for code, homework, general facts, money or medicine doses please ask a better-suited source (a doctor or pharmacist for doses). If something has been weighing on you lately, I'd be glad to hear about it."
+        }
     }
 
     /// The kind reply for a message with no usable content: asks for a little more and offers topics.

@@ -49,6 +49,12 @@ enum EngineClass {
     static let degree = "degree"
     /// Fiction anywhere in the message (`小说`, `剧里`, `主角`): a plot, not the speaker.
     static let fiction = "fiction"
+    /// An everyday grievance (`又改需求`, `不倒垃圾`, `dishes in the sink`, `气话`): 想掐死他 said of it
+    /// is anger, not intent.
+    static let grievance = "grievance"
+    /// A weapon, a decision, a time or a place next to harm to others (`刀在包里`, `决定了`, `等他下班`,
+    /// `I've got his gun`): the grievance is no longer only anger.
+    static let resolve = "resolve"
     /// Built in: runs of digits or Chinese numerals.
     static let number = "number"
     /// Built in: numbers of ten or more (`30`, `几十`).
@@ -57,7 +63,7 @@ enum EngineClass {
     static let builtIn: Set<String> = [number, many]
     static let context: [String] = [
         hardNegative, topic, negation, notNegation, frame, frameAfter, selfWords, otherPeople, preposition, immediate, past, recovered, deescalation, accident, dream, calm, subordinate, mainClause,
-        question, joke, serious, degree, fiction,
+        question, joke, serious, degree, fiction, grievance, resolve,
     ]
 
     /// Units between a negation cue and what it negates.

@@ -10,6 +10,9 @@ extension RuleEngine {
         case hyperbole
         /// A plot or a character somewhere in the message: at most a concern.
         case fiction
+        /// Harm to others said of an everyday grievance (室友又不倒垃圾，真想弄死她): anger, met as a
+        /// concern, never when a plan, means or preparation is in the message.
+        case anger
     }
 
     /// Concepts exaggeration may lower; anything else in a finding keeps the crisis.
@@ -31,7 +34,19 @@ extension RuleEngine {
         }
         if allExaggerated { return .hyperbole }
         if !hits[Int(context.fiction)].isEmpty { return .fiction }
+        if isAnger(crisis), !hits[Int(context.grievance)].isEmpty,
+           hits[Int(context.resolve)].isEmpty { return .anger }
         return nil
+    }
+
+    /// Every crisis finding is harm to others, or a death word inside one (the 死 of 掐死她 also
+    /// reads as a wish to die).
+    private func isAnger(_ crisis: [Finding]) -> Bool {
+        let harm = crisis.filter { $0.concept == .harmToOthers }
+        guard !harm.isEmpty else { return false }
+        return crisis.allSatisfy { finding in
+            finding.concept == .harmToOthers || harm.contains { $0.start < finding.end && finding.start < $0.end }
+        }
     }
 
     /// The finding's words said again right next to it, in its clause (不活了不活了, 想死想死想死);

@@ -1,0 +1,78 @@
+import ChatCore
+import Testing
+@testable import Safety
+
+/// The everyday-wording families of issue 13's third round (input.everyday.rules), each in wordings
+/// written for these tests — not the retired sealed set's sentences — and the look-alikes they must
+/// leave alone.
+@Suite struct EverydayFamilyTests {
+    let detector = TestLexicon.detector
+
+    func detection(_ text: String) -> Detection { detector.detect(text, recent: []) }
+
+    @Test(arguments: [
+        // life as a game or a play
+        "这辈子我是真的不想演下去了，想提前退场", "这人生我不想玩了，想重开", "想给这一生画个句号",
+        // slang read through normalize.txt
+        "最近每天都想鼠", "活得好累，想早点躺板板", "真的想去见太奶了",
+        // passive wish: waiting for an event, not avoiding it, glad of a diagnosis
+        "每天都在盼着来场意外把我带走", "要是哪天地震了我肯定不躲", "要是哪天检查出癌症晚期，我反而会松一口气",
+        "每天醒来都很失望，怎么还活着", "每晚都许愿世界末日快点来",
+        // burdensomeness and belonging across a comma
+        "要是没有我，他们日子会好过很多", "我活着纯纯浪费家里的钱", "与其一直拖累家人，不如我彻底消失",
+        "我活着还是死了，根本没有区别", "我要是死了，估计要过好久才有人发现",
+        // self-harm written around the word
+        "昨天又sh了", "手臂上又多了几道新的，只能一直穿长袖遮住", "只有把自己弄疼了心里才会好受",
+        // means kept, affairs settled, next-life goodbyes
+        "医生开的药我一直没吃，都攒起来了", "抽屉里有给自己准备的东西，随时都可以用",
+        "把信用卡都还清了，不想我走了以后还给家里留债", "把所有账号都注销了，下辈子见吧",
+        // method questions and places
+        "how much paracetamol is lethal", "怎么走才能最不痛苦", "哪边的海水比较深，想一个人去了就不回来了",
+        // someone else, extended suicide, revenge with preparation, treatment refused
+        "我哥刚才说他吃了很多药，现在不回消息", "我想带着孩子一起走，留他在这世上也是受苦",
+        "他欠我的我要他用命来还", "跟了他好几天，摸清楚路线了，不会让他好过",
+        "医生说不透析会有生命危险，那我就不做了", "化疗我不去了，没必要再挣扎了",
+    ])
+    func everydayRiskIsACrisis(_ text: String) {
+        let d = detection(text)
+        #expect(d.tier == .crisis, "\(text) → \(d.tier) \(d.reasons)")
+        #expect(!d.concepts.isEmpty, "\(text) carries no concept")
+    }
+
+    @Test(arguments: [
+        // the same words in everyday use
+        "人生重开模拟器这个游戏好玩吗", "游戏账号被永久下线了，好气", "出了车祸，还好人没事，松了一口气",
+        "离婚后我想带着孩子一起走，回老家生活", "出国走之前把国内的信用卡都还清了", "手机内存不够，照片都删了",
+        "I just want to disappear to the mountains for a week",
+        "药没吃完都存起来了，会不会过期", "家里的菜刀放在抽屉里安全吗",
+        // anger at an everyday grievance is not intent
+        "室友又不洗碗，真想掐死她", "这个需求又改了，我想弄死产品经理", "I'm going to kill my brother if he spoils the finale again",
+    ])
+    func lookAlikesAreNotACrisis(_ text: String) {
+        let d = detection(text)
+        #expect(d.tier != .crisis, "\(text) → \(d.tier) \(d.reasons)")
+    }
+
+    @Test(arguments: [
+        "室友又不倒垃圾，我真想弄死她，刀就在门口", "I swear I'll kill him if he's late again, I've got a knife in my bag",
+        "他又迟到，我已经决定了，今晚就去弄死他",
+    ])
+    func aGrievanceWithAWeaponOrADecisionStaysACrisis(_ text: String) {
+        let d = detection(text)
+        #expect(d.tier == .crisis, "\(text) → \(d.tier) \(d.reasons)")
+    }
+
+    @Test(arguments: [
+        "我就是个废物，干啥都不行", "感觉以后都不会好起来了", "最近每天都在哭，心好累", "真的快撑不住了，喘不过气",
+        "I'm such a failure", "What's the point, it never works out for me", "好压抑，不知道跟谁说",
+    ])
+    func everydayDistressIsAConcern(_ text: String) {
+        let d = detection(text)
+        #expect(d.tier == .concern, "\(text) → \(d.tier) \(d.reasons)")
+    }
+
+    @Test(arguments: ["我最近总是失眠怎么办", "电脑系统崩溃了怎么办", "废物利用有什么好点子", "考试前有点紧张正常吗"])
+    func everydayQuestionsStayOrdinary(_ text: String) {
+        #expect(detection(text).tier == .none, "\(text)")
+    }
+}
