@@ -18,9 +18,10 @@ public func buildApplication(
     let waiters = dependencies.waiters
     var pipelineConfiguration = settings.pipeline
     pipelineConfiguration.handoff = settings.handoff.pipeline
+    // The pipeline gets the store even when handoffs are off (`handoff.enabled` decides), so that
+    // `/forget` still deletes the history of handoffs held while they were on.
     let (handoffs, operatorsGroup) = OperatorsGroup.wrap(
-        settings.handoff.isEnabled ? dependencies.handoffs : nil, settings: settings.handoff, telegram: dependencies.telegram,
-        logger: logger.with(label: "heartline.handoff")
+        dependencies.handoffs, settings: settings.handoff, telegram: dependencies.telegram, logger: logger.with(label: "heartline.handoff")
     )
     if settings.handoff.isEnabled, handoffs == nil {
         logger.warning("handoff configured but the store has no handoffs; handoffs are off")

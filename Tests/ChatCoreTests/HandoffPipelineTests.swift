@@ -124,6 +124,9 @@ import Testing
         #expect(handoffs.all.count == 2)
         #expect(await send(p, "/forget").body == ReplyCatalog.text(.forgetDone, .zh))
         #expect(handoffs.all.map(\.chatKey) == ["bob"])
+        // Handoffs switched off since: `/forget` still deletes what was kept while they were on.
+        _ = await send(pipeline(enabled: false), "/forget", user: "bob")
+        #expect(handoffs.all.isEmpty)
     }
 
     @Test func aFailingHandoffStoreNeverSilencesTheUser() async {

@@ -9,7 +9,7 @@ extension HandoffDesk {
     static func install<Context: RequestContext>(
         store: (any HandoffStore)?, settings: HeartlineSettings, dependencies: HeartlineDependencies, router: Router<Context>, logger: Logger
     ) -> HandoffDesk? {
-        guard let store, let token = settings.handoff.token else { return nil }
+        guard settings.handoff.isEnabled, let store, let token = settings.handoff.token else { return nil }
         let outbox = LocalOutbox(now: dependencies.now)
         var messengers = dependencies.messengers
         messengers[.local] = outbox

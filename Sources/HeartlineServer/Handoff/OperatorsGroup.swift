@@ -150,7 +150,7 @@ extension OperatorsGroup {
     static func wrap(
         _ store: (any HandoffStore)?, settings: HandoffSettings, telegram: TelegramComponents?, logger: Logger
     ) -> ((any HandoffStore)?, OperatorsGroup?) {
-        guard let store, let chatID = settings.telegramChatID, let telegram else { return (store, nil) }
+        guard settings.isEnabled, let store, let chatID = settings.telegramChatID, let telegram else { return (store, nil) }
         let group = OperatorsGroup(chatID: chatID, api: telegram.api, logger: logger)
         return (NotifyingHandoffStore(base: store, group: group), group)
     }
