@@ -116,6 +116,7 @@ public struct PostgresHandoffStore: HandoffStore {
         return bodies.reversed().compactMap { try? decoder.decode(HandoffMessage.self, from: Data($0.utf8)) }
     }
 
+    @discardableResult
     private func run<T>(_ what: String, _ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
