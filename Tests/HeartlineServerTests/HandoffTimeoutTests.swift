@@ -4,6 +4,7 @@ import HTTPTypes
 import HeartlineServer
 import HummingbirdTesting
 import NIOCore
+import Synchronization
 import Testing
 
 /// No counsellor within `handoff.timeoutMinutes`: the background check tells the user at once and
@@ -12,20 +13,20 @@ import Testing
 @Suite struct HandoffTimeoutTests {
     @Test func theCheckTimesOutAWaitingUserAndACounsellorCanStillStepIn() async throws {
         let model = CountingModel()
-        let clock = TestClock()
+        let clock = ManualClock()
         var env = try TestEnvironment(model: model) { settings in
             settings.handoff.token = HandoffAPITests.token
             settings.handoff.checkInterval = .milliseconds(50)
         }
-        env.dependencies.now = { clock.now() }
+        env.dependencies.now = { clock.now }
         try await env.app().test(.router) { client in
             _ = try await client.postLocal(#"{"user":"eve","text":"转人工","id":"t1"}"#)
             let outbox = "/v1/local/messages?user=eve"
-            clock.advance(by: 599)
+            clock.advance(599)
             try await Task.sleep(for: .milliseconds(200))
             #expect((object(try await client.execute(uri: outbox, method: .get))["messages"] as? [Any])?.isEmpty == true)
 
-            clock.advance(by: 2)
+            clock.advance(2)
             var notice: [[String: Any]] = []
             for _ in 0..<100 where notice.isEmpty {
                 try await Task.sleep(for: .milliseconds(20))
@@ -51,4 +52,11 @@ import Testing
         }
         #expect(model.calls == 1)
     }
+}
+
+/// A clock that moves only when the test moves it (real time never leaks into the timeout).
+final class ManualClock: Sendable {
+    private let current = Mutex(Date(timeIntervalSince1970: 1_800_000_000))
+    var now: Date { current.withLock { $0 } }
+    func advance(_ seconds: TimeInterval) { current.withLock { $0 = $0.addingTimeInterval(seconds) } }
 }
