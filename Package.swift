@@ -109,6 +109,8 @@ let package = Package(
                 .crypto, .hummingbird, .httpClient, .nioCore, .nioHTTP1, .httpTypes, .serviceLifecycle,
                 .configuration, .systemPackage, .logging, .metrics, .prometheus,
             ],
+            // The counsellors' console page (plain HTML and JavaScript).
+            resources: [.copy("Resources/console")],
             swiftSettings: swiftSettings
         ),
         // Local webhook simulator: the fake platforms in one process, drivers that post to the real
@@ -231,7 +233,7 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["heartline", "InboxCrashHelper", "ChatCore", "Storage", "Datasets", "PostgresTestSupport"],
+            dependencies: ["heartline", "InboxCrashHelper", "ChatCore", "Storage", "Datasets", "PostgresTestSupport", "TelegramBotAPIFake"],
             swiftSettings: swiftSettings
         ),
     ]

@@ -7,6 +7,7 @@ public struct ConversationPipeline: Sendable {
     public let configuration: PipelineConfiguration
     let sessions: any SessionStore
     let inbox: (any Inbox)?
+    let handoffs: (any HandoffStore)?
     let model: any CompletionModel
     let safety: any SafetyFilter
     let observer: any PipelineObserver
@@ -17,6 +18,7 @@ public struct ConversationPipeline: Sendable {
         configuration: PipelineConfiguration = PipelineConfiguration(),
         sessions: any SessionStore,
         inbox: (any Inbox)? = nil,
+        handoffs: (any HandoffStore)? = nil,
         model: any CompletionModel,
         safety: any SafetyFilter,
         observer: any PipelineObserver = NoPipelineObserver(),
@@ -26,6 +28,7 @@ public struct ConversationPipeline: Sendable {
         self.configuration = configuration
         self.sessions = sessions
         self.inbox = inbox
+        self.handoffs = handoffs
         self.model = model
         self.safety = safety
         self.observer = observer
@@ -65,6 +68,9 @@ public struct ConversationPipeline: Sendable {
             break
         }
 
+        if handoffEnabled(for: message.channel), HandoffRequest.matches(message.text) {
+            return await requestHandoff(message, userHash: userHash, logger: logger)
+        }
         if let parsed = Command.parse(message.text) {
             switch parsed {
             case .command(let command):
@@ -87,6 +93,7 @@ public struct ConversationPipeline: Sendable {
         let language = message.language
         let timestamp = now()
         var (session, storeTrouble) = await loadSession(userHash, at: timestamp, logger: logger)
+        var handoff = await activeHandoff(userHash, channel: message.channel, logger: logger)
         let pending = session.pendingSafetyQuestion.flatMap { $0.isLive(at: timestamp, ttl: configuration.safetyQuestionTTL) ? $0 : nil }
 
         let input = SafetyInput(
@@ -122,12 +129,27 @@ public struct ConversationPipeline: Sendable {
             session.append(Turn(question: question, answer: response.body, tier: .crisis, at: timestamp), limits: configuration.sessionLimits)
             storeTrouble = await saveSession(session, userHash, logger: logger) || storeTrouble
             await safety.crisisRaised(CrisisEvent(userHash: userHash, channel: message.channel, tier: .crisis, reasons: reasons, at: timestamp))
-            return Reply(body: response.body, tier: .crisis, source: .crisis, disclaimer: disclaimer)
+            let holding = await handoffAfterCrisis(handoff, message: message, userHash: userHash, question: question, answer: response.body, logger: logger)
+            return Reply(body: response.body, tier: .crisis, source: .crisis, disclaimer: disclaimer, resourceLine: holding)
         case .concern(let reasons, let response):
             logger.info("concern message; supportive reply", metadata: Self.safetyMetadata(reasons, response))
             concern = response
         case .allow:
             break
+        }
+        var handoffNotice: String?
+        if let open = handoff, open.status == .open {
+            switch await holdForCounsellor(open, question: question, concern: concern, at: timestamp, logger: logger) {
+            case .held(let reply):
+                if concern != nil {
+                    session.pendingSafetyQuestion = nextPendingQuestion(asked: concern?.question, answered: concern?.answered, current: pending, at: timestamp)
+                    _ = await saveSession(session, userHash, logger: logger)
+                }
+                return reply
+            case .timedOut(let expired):
+                handoff = expired
+                handoffNotice = HandoffText.timedOut(language)
+            }
         }
         let tooLong = question.count > configuration.maxInputCharacters
         if tooLong, concern == nil {
@@ -159,7 +181,12 @@ public struct ConversationPipeline: Sendable {
         if storeTrouble {
             resourceLine = [resourceLine, ReplyCatalog.text(.storageTrouble, language)].compactMap { $0 }.joined(separator: "\n")
         }
-        return Reply(body: outcome.body, tier: outcome.tier, source: outcome.source, disclaimer: disclaimer, resourceLine: resourceLine)
+        if let visible = handoff {
+            // Timed out: the bot answers again, and the counsellor still sees the exchange.
+            await recordExchange(visible, question: question, answer: outcome.body, at: timestamp, logger: logger)
+        }
+        let body = [handoffNotice, outcome.body].compactMap { $0 }.joined(separator: "\n\n")
+        return Reply(body: body, tier: outcome.tier, source: outcome.source, disclaimer: disclaimer, resourceLine: resourceLine)
     }
 
     func complete(
@@ -212,6 +239,7 @@ public struct ConversationPipeline: Sendable {
             do {
                 try await sessions.delete(userHash)
                 try await inbox?.purge(userHash, keeping: entryID)
+                try await handoffs?.delete(userHash)
                 await safety.forget(userHash)
                 logger.info("user data forgotten")
                 return fixed(.forgetDone, language)
@@ -264,7 +292,7 @@ public struct ConversationPipeline: Sendable {
     }
 
     /// Saves the session; returns true when the store failed.
-    private func saveSession(_ session: Session, _ user: UserHash, logger: Logger) async -> Bool {
+    func saveSession(_ session: Session, _ user: UserHash, logger: Logger) async -> Bool {
         do {
             try await sessions.save(session, for: user)
             return false

@@ -19,6 +19,8 @@ public struct PipelineConfiguration: Sendable, Equatable {
     public var safetyQuestionTurns = 2
     /// How long a safety question waits for its answer.
     public var safetyQuestionTTL: Duration = .seconds(30 * 60)
+    /// Handing conversations to human counsellors.
+    public var handoff = HandoffConfiguration()
 
     public init(
         maxInputCharacters: Int = 2000,

@@ -7,6 +7,10 @@ public enum PipelineEvent: Sendable, Equatable {
     case outputReplaced(reason: String)
     case storeFailed(operation: String)
     case crisis(channel: ChatChannel)
+    /// A handoff opened (or opened again) for a counsellor.
+    case handoffOpened(channel: ChatChannel, reason: Handoff.Reason)
+    /// No counsellor answered within the timeout; the bot answers again.
+    case handoffTimedOut(channel: ChatChannel)
 }
 
 public protocol PipelineObserver: Sendable {

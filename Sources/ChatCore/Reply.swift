@@ -24,6 +24,9 @@ public struct Reply: Sendable, Codable, Equatable {
         case blocked
         /// The safety layer itself failed; a holding reply with hotlines was sent.
         case failSafe
+        /// A counsellor has the conversation: the message was recorded for them and the model
+        /// stayed silent (nothing is delivered).
+        case handoff
     }
 
     public var body: String

@@ -84,6 +84,9 @@ struct Serve: AsyncParsableCommand {
         } else {
             lines.append(contentsOf: TelegramBanner.lines(settings: settings, base: base))
         }
+        if settings.handoff.isEnabled {
+            lines.append("  counsellor console (handoff.token): \(base)/console/")
+        }
         lines.append("  health: \(base)/healthz · readiness: \(base)/readyz · stop with Ctrl-C")
         print(lines.joined(separator: "\n"))
         fflush(nil)

@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import NIOCore
 import ServiceLifecycle
+import TelegramAdapter
 
 /// Builds the application — routes, workers, services — from settings and dependencies. Used by
 /// `heartline serve` and by the tests, so both run the same thing.
@@ -15,10 +16,21 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     let queue: any WorkSource = dependencies.workSource ?? WorkQueue(capacity: settings.queueCapacity)
     let waiters = dependencies.waiters
+    var pipelineConfiguration = settings.pipeline
+    pipelineConfiguration.handoff = settings.handoff.pipeline
+    // The pipeline gets the store even when handoffs are off (`handoff.enabled` decides), so that
+    // `/forget` still deletes the history of handoffs held while they were on.
+    let (handoffs, operatorsGroup) = OperatorsGroup.wrap(
+        dependencies.handoffs, settings: settings.handoff, telegram: dependencies.telegram, logger: logger.with(label: "heartline.handoff")
+    )
+    if settings.handoff.isEnabled, handoffs == nil {
+        logger.warning("handoff configured but the store has no handoffs; handoffs are off")
+    }
     let pipeline = ConversationPipeline(
-        configuration: settings.pipeline,
+        configuration: pipelineConfiguration,
         sessions: dependencies.sessions,
         inbox: dependencies.inbox,
+        handoffs: handoffs,
         model: dependencies.model,
         safety: dependencies.safety,
         observer: MetricsPipelineObserver(metrics: dependencies.metrics, next: dependencies.observer),
@@ -57,8 +69,15 @@ public func buildApplication(
     }
     let probes = OperationalProbes(queue: queue, inbox: dependencies.inbox, model: dependencies.model, readiness: readiness, metrics: dependencies.metrics, now: dependencies.now)
     HealthRoutes.add(to: router, readiness: readiness, refresh: probes.refreshReadiness)
+    let handoffDesk = HandoffDesk.install(
+        store: handoffs, settings: settings, dependencies: dependencies, router: router, logger: logger.with(label: "heartline.handoff")
+    )
     if settings.metricsEndpointEnabled, dependencies.metrics.registry != nil {
-        MetricsRoutes(metrics: dependencies.metrics, token: settings.metrics.token, sample: probes.sampleGauges).add(to: router)
+        let metrics = dependencies.metrics
+        MetricsRoutes(metrics: metrics, token: settings.metrics.token, sample: {
+            await probes.sampleGauges()
+            if let handoffDesk, let open = await handoffDesk.openCount() { metrics.sampleHandoffs(open: open) }
+        }).add(to: router)
     } else if settings.metrics.enabled == true {
         logger.warning("metrics endpoint not served: beyond loopback it needs metrics.token")
     }
@@ -78,7 +97,16 @@ public func buildApplication(
 
     var services: [any Service] = dependencies.services
     if let telegram = dependencies.telegram {
-        services += TelegramChannel.install(telegram, router: router, intake: intake, isLoopback: settings.isLoopback, logger: logger, now: dependencies.now)
+        let operators = zip(operatorsGroup, handoffDesk).map { group, desk in
+            (chatID: group.chatID, receive: { @Sendable (message: TelegramMessage, update: Int64) async in await group.receive(message, updateID: update, desk: desk) })
+        }
+        services += TelegramChannel.install(
+            telegram, router: router, intake: intake, isLoopback: settings.isLoopback, logger: logger, now: dependencies.now, operators: operators
+        )
+    }
+    if let operatorsGroup { services.append(operatorsGroup) }
+    if let handoffDesk {
+        services.append(HandoffTimeoutService(desk: handoffDesk, interval: settings.handoff.checkInterval, logger: logger.with(label: "heartline.handoff")))
     }
     services.append(PipelineWorkerService(workers: workers, readiness: dependencies.readiness, logger: logger.with(label: "heartline.workers")))
     services.append(SessionSweeperService(

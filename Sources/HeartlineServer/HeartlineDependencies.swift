@@ -15,6 +15,8 @@ public struct HeartlineDependencies: Sendable {
     public var hasher: any UserKeyHasher
     public var sessions: any SessionStore
     public var inbox: any Inbox
+    /// Where counsellor handoffs are kept (the configured store); nil: handoffs are unavailable.
+    public var handoffs: (any HandoffStore)?
     /// The whole model chain (never throws in practice; the pipeline copes if it does).
     public var model: any CompletionModel
     public var safety: any SafetyFilter
@@ -81,6 +83,7 @@ public struct HeartlineDependencies: Sendable {
         let hasher: any UserKeyHasher
         let sessions: any SessionStore
         let inbox: any Inbox
+        let handoffs: any HandoffStore
         var storeServices: [any Service] = []
         var workSource: (any WorkSource)?
         if isPostgres(settings.store) {
@@ -89,6 +92,7 @@ public struct HeartlineDependencies: Sendable {
             hasher = postgresHasher
             sessions = store.sessions
             inbox = store.inbox
+            handoffs = store.handoffs
             workSource = store.workSource
             storeServices = [store]
         } else {
@@ -107,6 +111,7 @@ public struct HeartlineDependencies: Sendable {
                 logger: logger.with(label: "heartline.store")
             )
             sessions = store.sessions
+            handoffs = store.handoffs
             inbox = withInbox ? store.inbox : NoInbox()
             if withInbox {
                 storeServices = [StoreMaintenanceService(store: store, interval: settings.embeddedStore.pruneInterval, logger: logger.with(label: "heartline.store"))]
@@ -150,6 +155,7 @@ public struct HeartlineDependencies: Sendable {
         )
         dependencies.workSource = workSource
         dependencies.waiters = waiters
+        dependencies.handoffs = handoffs
         return dependencies
     }
 }

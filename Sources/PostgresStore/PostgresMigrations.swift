@@ -60,6 +60,7 @@ enum PostgresMigrations {
             )
             """,
         ]),
+        handoffs,
     ]
 
     /// Applies what is missing; returns the versions applied now.

@@ -4,7 +4,7 @@ import GRDB
 /// only in `inbox` (unanswered messages), `replies` (API replies for idempotent retries, for a
 /// short window) and `turns` (the bounded session history).
 enum StoreSchema {
-    static let version = 1
+    static let version = 2
 
     static let statements = [
         // Messages recorded and not yet answered (push channels), replayed after a restart.
@@ -26,15 +26,24 @@ enum StoreSchema {
         "CREATE TABLE store_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
     ]
 
-    /// Creates the tables in a new database; refuses a database from a newer Heartline.
+    /// Changes after version 1, by the version they lead to. Never edit one that has shipped.
+    static let upgrades: [Int: [String]] = [2: HandoffSchema.statements]
+
+    /// Creates the tables in a new database, or upgrades an older one, in one transaction;
+    /// refuses a database from a newer Heartline.
     static func migrate(_ db: Database) throws {
         let current = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
         if current == version { return }
-        guard current == 0 else {
+        guard current < version else {
             throw StoreErrorText.newerSchema(current)
         }
         try db.inTransaction(.immediate) {
-            for statement in statements { try db.execute(sql: statement) }
+            if current == 0 {
+                for statement in statements { try db.execute(sql: statement) }
+            }
+            for next in max(current, 1) + 1 ... version {
+                for statement in upgrades[next] ?? [] { try db.execute(sql: statement) }
+            }
             try db.execute(sql: "PRAGMA user_version = \(version)")
             return .commit
         }

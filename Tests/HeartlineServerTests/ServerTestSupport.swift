@@ -57,6 +57,7 @@ struct TestEnvironment {
             safety: safety,
             readiness: readiness
         )
+        dependencies.handoffs = store.handoffs
     }
 
     func app() -> some ApplicationProtocol {

@@ -129,7 +129,7 @@ struct TelegramServerHarness: Sendable {
             settings: settings.telegram, dataDirectory: dataDirectory, httpClient: httpClient, hasher: hasher, logger: logger,
             sleep: { try await sleeps.sleep($0) }
         ))
-        let dependencies = HeartlineDependencies(
+        var dependencies = HeartlineDependencies(
             hasher: hasher,
             sessions: store.sessions,
             inbox: inbox,
@@ -138,6 +138,7 @@ struct TelegramServerHarness: Sendable {
             messengers: [.telegram: telegram.messenger],
             telegram: telegram
         )
+        dependencies.handoffs = store.handoffs
         dependencies.readiness.set("store", healthy: true)
         let app = buildApplication(settings: settings, dependencies: dependencies, logger: logger)
         let context = Context(inbox: inbox, telegram: telegram)

@@ -92,7 +92,7 @@ struct WeChatServerHarness: Sendable {
         wechat.messenger = WeChatMessenger(client: wechat.customerService, typingEnabled: settings.wechat.typing, logger: logger)
         let clock = self.clock
         let store = try SQLiteStore(dataDirectory: directory, hasher: hasher, logger: logger)
-        let dependencies = HeartlineDependencies(
+        var dependencies = HeartlineDependencies(
             hasher: hasher,
             sessions: store.sessions,
             inbox: store.inbox,
@@ -102,6 +102,7 @@ struct WeChatServerHarness: Sendable {
             wechat: wechat,
             now: { clock.now() }
         )
+        dependencies.handoffs = store.handoffs
         return buildApplication(settings: settings, dependencies: dependencies, logger: logger)
     }
 

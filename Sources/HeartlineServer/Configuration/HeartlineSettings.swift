@@ -80,6 +80,7 @@ public struct HeartlineSettings: Sendable {
     public var telegram = TelegramSettings()
     public var pipeline = PipelineConfiguration()
     public var safety = SafetySettings()
+    public var handoff = HandoffSettings()
     public var wechat = WeChat()
     public var queueCapacity = 10_000
     public var workers = 64

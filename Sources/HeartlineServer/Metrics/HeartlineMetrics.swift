@@ -24,6 +24,8 @@ public final class HeartlineMetrics: Sendable {
             .milliseconds(500), .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10), .seconds(15), .seconds(30),
         ]
         factory.defaultDurationHistogramBuckets = latency
+        // A counsellor answers in minutes, not milliseconds.
+        factory.durationHistogramBuckets["heartline_handoff_first_reply_seconds"] = [10, 30, 60, 120, 300, 600, 1200, 1800, 3600, 7200].map { .seconds($0) }
         self.init(factory: factory, registry: registry)
     }
 
@@ -62,7 +64,7 @@ public final class HeartlineMetrics: Sendable {
     let circuitOpen: Metrics.Gauge
 
     /// Counters are looked up once per label set and kept.
-    private func counter(_ label: String, _ dimensions: [(String, String)]) -> Metrics.Counter {
+    func counter(_ label: String, _ dimensions: [(String, String)]) -> Metrics.Counter {
         let key = label + dimensions.map { "|\($0.0)=\($0.1)" }.joined()
         if let hit = cache.withLock({ $0[key] }) { return hit }
         let made = Metrics.Counter(label: label, dimensions: dimensions, factory: factory)
@@ -73,7 +75,7 @@ public final class HeartlineMetrics: Sendable {
         }
     }
 
-    private func timer(_ label: String, _ dimensions: [(String, String)]) -> Metrics.Timer {
+    func timer(_ label: String, _ dimensions: [(String, String)]) -> Metrics.Timer {
         Metrics.Timer(label: label, dimensions: dimensions, factory: factory)
     }
 
@@ -124,9 +126,13 @@ public final class HeartlineMetrics: Sendable {
         case .outputReplaced(let reason):
             counter("heartline_output_replaced_total", [("reason", Self.slug(reason))]).increment()
         case .storeFailed(let operation):
-            counter("heartline_store_failures_total", [("operation", Self.bounded(operation, ["load", "save", "forget"]))]).increment()
+            counter("heartline_store_failures_total", [("operation", Self.bounded(operation, ["load", "save", "forget", "handoff"]))]).increment()
         case .crisis(let channel):
             counter("heartline_crisis_total", [("channel", channel.rawValue)]).increment()
+        case .handoffOpened(let channel, let reason):
+            handoffOpened(channel: channel, reason: reason)
+        case .handoffTimedOut:
+            handoffTimedOut()
         }
     }
 

@@ -10,13 +10,15 @@ import TelegramAdapter
 enum TelegramChannel {
     static func install<Context: RequestContext>(
         _ telegram: TelegramComponents, router: Router<Context>, intake: MessageIntake, isLoopback: Bool,
-        logger: Logger, now: @escaping @Sendable () -> Date
+        logger: Logger, now: @escaping @Sendable () -> Date,
+        operators: (chatID: Int64, receive: @Sendable (TelegramMessage, Int64) async -> Void)? = nil
     ) -> [any Service] {
         let settings = telegram.settings
-        let updates = TelegramUpdateIntake(
+        var updates = TelegramUpdateIntake(
             intake: intake, profile: telegram.profile, respondToMentions: !settings.privacyMode, chats: telegram.chats,
             logger: logger.with(label: "heartline.telegram"), now: now
         )
+        updates.operators = operators
         var services: [any Service] = [TelegramStartupService(
             api: telegram.api, profile: telegram.profile, registerCommands: settings.registerCommands,
             logger: logger.with(label: "heartline.telegram"), sleep: { try await Task.sleep(for: $0) }

@@ -10,6 +10,8 @@ struct TelegramUpdateIntake: Sendable {
         case accepted
         case duplicate
         case membership
+        /// A message in the operators' group (a counsellor answering a handoff, or chatter).
+        case operators
         case ignored(TelegramIgnoreReason)
         /// Not recorded: the queue is full. Telegram should deliver it again later.
         case busy
@@ -30,8 +32,15 @@ struct TelegramUpdateIntake: Sendable {
     let chats: any TelegramChatRegistry
     let logger: Logger
     let now: @Sendable () -> Date
+    /// The operators' group (`handoff.telegramChatId`): its chat, and who reads its messages.
+    var operators: (chatID: Int64, receive: @Sendable (TelegramMessage, Int64) async -> Void)?
 
     func handle(_ update: TelegramUpdate) async -> Outcome {
+        if let operators, case .message(let message) = update.payload, message.chat.id == operators.chatID {
+            // Counsellors' talk is never answered by the bot nor kept in the inbox.
+            await operators.receive(message, update.updateID)
+            return .operators
+        }
         let mapper = TelegramUpdateMapper(identity: profile.current, respondToMentions: respondToMentions)
         switch mapper.map(update, receivedAt: now()) {
         case .ignore(let reason):

@@ -69,7 +69,7 @@ struct TelegramWebhookRoutes: Sendable {
             }
         }
         switch await updates.handle(update) {
-        case .accepted, .duplicate, .membership, .ignored:
+        case .accepted, .duplicate, .membership, .operators, .ignored:
             return Response(status: .ok)
         case .busy:
             throw .busy

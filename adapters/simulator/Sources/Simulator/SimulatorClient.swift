@@ -54,6 +54,12 @@ public struct SimulatorClient: SimulatorDriving {
         try await call(.POST, "reset", body: SimulatorServer.UserRef(platform: platform, user: user))
     }
 
+    /// Messages in the user's chat from index `after` on (a counsellor's, in a handoff).
+    public func messages(platform: SimPlatform, user: String, after: Int) async throws -> UnaskedMessages {
+        let query = "messages?platform=\(platform.rawValue)&user=\(user.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? user)&after=\(after)"
+        return try await call(.GET, query, body: Optional<SendRequest>.none, deadline: .seconds(5))
+    }
+
     public func inject(_ fault: FaultRequest) async throws -> String {
         let answer: [String: String] = try await call(.POST, "fault", body: fault)
         return answer["injected"] ?? ""

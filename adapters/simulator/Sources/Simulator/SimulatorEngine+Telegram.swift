@@ -64,6 +64,7 @@ extension SimulatorEngine {
         exchange.replies = await collect(expecting: expectReply ? 1 : 0, start: start, into: &exchange) {
             Array(platformRef.telegramTexts(chat: chat).dropFirst(mark))
         }
+        exchange.total = mark + exchange.replies.count
         exchange.wire += platform.telegramCalls(from: callMark, chat: chat)
         finishInferred(&exchange)
     }

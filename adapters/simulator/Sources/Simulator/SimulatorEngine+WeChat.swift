@@ -69,6 +69,7 @@ extension SimulatorEngine {
         exchange.replies = await collect(expecting: expectReply ? 1 : 0, start: start, into: &exchange) {
             Array(platformRef.wechatTexts(openID: openID).dropFirst(mark))
         }
+        exchange.total = mark + exchange.replies.count
         exchange.wire += platform.wechatCalls(from: callMark)
         finishInferred(&exchange)
     }

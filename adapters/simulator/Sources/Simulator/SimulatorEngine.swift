@@ -145,6 +145,7 @@ public actor SimulatorEngine {
                 }
                 let platformRef = self.platform
                 exchange.replies = await collect(expecting: 2, start: start, into: &exchange) { Array(platformRef.telegramTexts(chat: chat).dropFirst(mark)) }
+                exchange.total = mark + exchange.replies.count
                 exchange.wire += self.platform.telegramCalls(from: callMark, chat: chat)
             case .wechat:
                 guard let wechat = configuration.wechat else { throw SimulatorError.channelOff(.wechat) }
@@ -166,6 +167,7 @@ public actor SimulatorEngine {
                 }
                 let platformRef = self.platform
                 exchange.replies = await collect(expecting: 2, start: start, into: &exchange) { Array(platformRef.wechatTexts(openID: openID).dropFirst(mark)) }
+                exchange.total = mark + exchange.replies.count
                 exchange.wire += self.platform.wechatCalls(from: callMark)
             case .miniprogram:
                 throw SimulatorError.badRequest("out-of-order delivery is simulated for Telegram (update_id) and WeChat pushes (MsgId); the mini program asks synchronously")

@@ -87,6 +87,9 @@ public struct Exchange: Sendable, Codable {
     /// A problem the simulator met (unreachable server, refused delivery, timeout).
     public var error: String?
     public var notes: [String]
+    /// How many messages the user's chat held after this exchange's replies: messages past it
+    /// arrived later, unasked (a counsellor's, `GET /simulator/api/messages?after=`).
+    public var total: Int? = nil
 
     public var replied: Bool { !replies.isEmpty }
 }

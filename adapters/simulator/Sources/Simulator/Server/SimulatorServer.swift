@@ -25,6 +25,14 @@ public struct SimulatorServer: Sendable {
         router.get("/simulator/") { _, _ in Self.file("index.html") }
         router.get("/simulator/{file}") { _, context in Self.file(context.parameters.get("file") ?? "") }
         router.get("/simulator/api/info") { _, _ in Self.json(await engine.info()) }
+        // Messages that reached the user's chat unasked (a counsellor's, handoff notices), past `after`.
+        router.get("/simulator/api/messages") { request, _ -> Response in
+            let query = request.uri.queryParameters
+            guard let platform = query.get("platform").flatMap(SimPlatform.init(rawValue:)), let user = query.get("user"), !user.isEmpty else {
+                return Self.json(["error": "platform and user are required"], status: .badRequest)
+            }
+            return Self.json(await engine.messages(platform: platform, user: user, after: query.get("after").flatMap(Int.init)))
+        }
         router.post("/simulator/api/send") { request, _ -> Response in
             let body: SendRequest
             do { body = try await Self.decode(SendRequest.self, request) } catch { return Self.problem(error) }

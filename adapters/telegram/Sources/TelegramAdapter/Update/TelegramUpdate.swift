@@ -130,15 +130,19 @@ public struct TelegramMessage: Sendable, Equatable, Decodable {
 public struct TelegramReplyTarget: Sendable, Equatable, Decodable {
     public var messageID: Int64
     public var from: TelegramUser?
+    /// The text replied to (the operators' group finds the handoff a counsellor answers in it).
+    public var text: String?
 
-    public init(messageID: Int64, from: TelegramUser?) {
+    public init(messageID: Int64, from: TelegramUser?, text: String? = nil) {
         self.messageID = messageID
         self.from = from
+        self.text = text
     }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: AnyCodingKey.self)
         messageID = try c.decode(Int64.self, forKey: AnyCodingKey("message_id"))
         from = c.lenient(TelegramUser.self, "from")
+        text = c.lenient(String.self, "text")
     }
 }

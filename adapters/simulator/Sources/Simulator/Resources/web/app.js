@@ -75,12 +75,30 @@ function who() {
   return { platform: $("platform").value, user: $("user").value.trim() || "alice" };
 }
 
+// Messages that reach the chat unasked (a counsellor answering a handoff) are polled for while
+// the page is idle, past the total the last exchange reported for that user.
+const seen = {};
+
+async function pollUnasked() {
+  const { platform, user } = who();
+  const key = platform + ":" + user;
+  if (busy || platform === "miniprogram" || seen[key] === undefined) return;
+  try {
+    const result = await api("messages?platform=" + encodeURIComponent(platform) + "&user=" + encodeURIComponent(user) + "&after=" + seen[key]);
+    if (busy) return;
+    result.messages.forEach((text) => { add("bot unasked", text).dataset.role = "unasked"; });
+    seen[key] = result.total;
+  } catch (error) { /* the next poll tries again */ }
+}
+
 async function act(label, fn) {
   if (busy) return;
   busy = true;
   document.querySelectorAll("button").forEach((b) => (b.disabled = true));
   try {
-    render(await fn());
+    const exchange = await fn();
+    if (typeof exchange.total === "number") seen[exchange.platform + ":" + exchange.user] = exchange.total;
+    render(exchange);
   } catch (error) {
     add("error", label + ": " + error.message).dataset.role = "error";
   } finally {
@@ -141,6 +159,7 @@ async function start() {
     $("status").textContent = "simulator not reachable: " + error.message;
   }
   refreshKinds();
+  setInterval(pollUnasked, 2000);
   if (new URLSearchParams(location.search).has("selftest")) selfTest();
 }
 
