@@ -47,18 +47,13 @@ struct FineTuneOptions: ParsableArguments {
         return Resolved(openAI: configuration, dataDirectory: settings.dataDirectory)
     }
 
-    /// Runs `body` with a client and shuts the HTTP client down afterwards, whatever happens.
+    /// Runs `body` with a client; AsyncHTTPClient's structured `withHTTPClient` shuts the HTTP
+    /// client down afterwards, whatever happens.
     func withClient<T>(_ body: (OpenAIClient, Resolved) async throws -> T) async throws -> T {
         let resolved = try await resolve()
-        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(timeout: .init(connect: .seconds(10))))
-        let result: Result<T, any Error>
-        do {
-            result = .success(try await body(OpenAIClient(httpClient: http, configuration: resolved.openAI), resolved))
-        } catch {
-            result = .failure(error)
+        return try await HTTPClient.withHTTPClient(configuration: .init(timeout: .init(connect: .seconds(10)))) { http in
+            try await body(OpenAIClient(httpClient: http, configuration: resolved.openAI), resolved)
         }
-        try? await http.shutdown()
-        return try result.get()
     }
 }
 

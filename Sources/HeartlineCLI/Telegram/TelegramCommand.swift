@@ -26,22 +26,18 @@ struct TelegramCommand: AsyncParsableCommand {
         guard let token = settings.telegram.token else {
             throw ValidationError("telegram.token is not set (HEARTLINE_TELEGRAM_TOKEN or --config)")
         }
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(timeout: .init(connect: .seconds(10))))
-        let api = TelegramBotAPI(
-            httpClient: client,
-            configuration: .init(baseURL: settings.telegram.apiBaseURL, token: token, callTimeout: .seconds(20), retry: TelegramRetryPolicy(maxRetries: 2, maxFloodWaits: 1, maxRetryAfter: .seconds(30))),
-            logger: Logger(label: "heartline.telegram.cli")
-        )
         do {
-            let value = try await body(api)
-            try? await client.shutdown()
-            return value
+            // AsyncHTTPClient's structured `withHTTPClient` shuts the client down on every path.
+            return try await HTTPClient.withHTTPClient(configuration: .init(timeout: .init(connect: .seconds(10)))) { client in
+                let api = TelegramBotAPI(
+                    httpClient: client,
+                    configuration: .init(baseURL: settings.telegram.apiBaseURL, token: token, callTimeout: .seconds(20), retry: TelegramRetryPolicy(maxRetries: 2, maxFloodWaits: 1, maxRetryAfter: .seconds(30))),
+                    logger: Logger(label: "heartline.telegram.cli")
+                )
+                return try await body(api)
+            }
         } catch let error as TelegramAPIError {
-            try? await client.shutdown()
             throw TelegramCLIError(message: Self.explain(error))
-        } catch {
-            try? await client.shutdown()
-            throw error
         }
     }
 
