@@ -72,6 +72,9 @@ struct PostgresRestartTests {
                     }
                     #expect(answered, "\(mode): instance \(index) did not answer within 5 s of the database accepting connections")
                 }
+                for base in bases {
+                    #expect(await eventually(timeout: .seconds(5)) { await status(base + "/readyz") == 200 }, "\(mode): \(base) not ready within 5 s")
+                }
                 let elapsed = ContinuousClock.now - back
                 #expect(elapsed < .seconds(10), "\(mode): recovery took \(elapsed)")
                 #expect(await eventually(timeout: .seconds(10)) { traffic.acknowledgedCount > before + 5 }, "\(mode): traffic did not resume")

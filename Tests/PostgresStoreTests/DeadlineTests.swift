@@ -1,0 +1,63 @@
+import ChatCore
+import Foundation
+@testable import PostgresStore
+import Synchronization
+import Testing
+
+/// The bounded waits the store relies on across a database outage (no database needed).
+@Suite struct DeadlineTests {
+    @Test func aFastBodyReturnsItsValue() async throws {
+        #expect(try await withDeadline(.seconds(5), "fast") { 42 } == 42)
+    }
+
+    /// A wait that ignores cancellation (as a statement already written to a PostgresNIO
+    /// connection does) must not hold the caller past the deadline.
+    @Test func aBodyThatIgnoresCancellationStillEndsAtTheDeadline() async throws {
+        let timedOut = Mutex(false)
+        let started = ContinuousClock.now
+        await #expect(throws: StoreError.self) {
+            try await withDeadline(.milliseconds(200), "stuck", onTimeout: { timedOut.withLock { $0 = true } }) {
+                // Resumed only by a thread 3 s later: cancellation cannot end this wait.
+                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                    Thread {
+                        Thread.sleep(forTimeInterval: 3)
+                        continuation.resume()
+                    }.start()
+                }
+                return 1
+            }
+        }
+        #expect(ContinuousClock.now - started < .seconds(2))
+        #expect(timedOut.withLock { $0 })
+    }
+
+    @Test func aFailingBodyThrowsItsOwnError() async throws {
+        struct Boom: Error {}
+        await #expect(throws: Boom.self) { try await withDeadline(.seconds(5), "boom") { () async throws -> Int in throw Boom() } }
+    }
+
+    /// A caller queued behind a batch leader whose flush does not return leaves at once when its
+    /// task is cancelled, instead of waiting for the flush.
+    @Test func aQueuedBatchCallerHonoursCancellation() async throws {
+        let (gate, open) = AsyncStream.makeStream(of: Void.self)
+        let batcher = Batcher<Int, Int>(maxConcurrent: 1, maxBatch: 8) { items in
+            for await _ in gate { break }
+            return items
+        }
+        let leader = Task { try await batcher.submit(1) }
+        try await Task.sleep(for: .milliseconds(100))
+        let queued = Task { try await batcher.submit(2) }
+        try await Task.sleep(for: .milliseconds(100))
+        let started = ContinuousClock.now
+        queued.cancel()
+        await #expect(throws: CancellationError.self) { try await queued.value }
+        #expect(ContinuousClock.now - started < .seconds(1))
+        open.yield()
+        #expect(try await leader.value == 1)
+        // The leader slot was given back: the next caller leads a batch of its own.
+        let next = Task { try await batcher.submit(3) }
+        try await Task.sleep(for: .milliseconds(50))
+        open.yield()
+        #expect(try await next.value == 3)
+    }
+}
