@@ -183,6 +183,7 @@ public final class PostgresStore: Service, Sendable {
             } catch {
                 if Task.isCancelledOrShuttingDown { break }
                 renewWhenBack.withLock { $0 = true }
+                pool.setHealthy(false)
                 setHealthy(false, reason: Self.describe(error))
             }
             try? await Task.sleep(for: delay)
@@ -222,6 +223,8 @@ public final class PostgresStore: Service, Sendable {
                     }) {
                         try await first(probing.query("SELECT count(*) FROM heartline_inbox WHERE done_at IS NULL", logger: self.queryLogger).decode(Int.self)) ?? 0
                     }
+                    // The database answers: requests are no longer refused up front.
+                    self.pool.setHealthy(true)
                     if self.renewWhenBack.withLock({ flag in defer { flag = false }; return flag }) {
                         // Back after an outage: new requests go to a fresh pool (see `PoolHolder`).
                         self.pool.renew()
@@ -248,9 +251,13 @@ public final class PostgresStore: Service, Sendable {
     }
 
     /// The database answers the probe connection: readiness follows a cheap query through the
-    /// pool with a deadline. A pool that fails it twice in a row while the database answers is
+    /// pool with a deadline. A pool that fails it three times in a row while the database answers is
     /// stuck (requests parked on dead connections, or backing off after an outage the listener
     /// did not see) and is replaced.
+    ///
+    /// Readiness only: whether requests are refused up front (`PoolHolder.isHealthy`) follows the
+    /// database itself (the listener), so that a slow probe on a busy machine does not turn
+    /// messages away.
     private func probePool() async {
         do {
             try await pool.execute("SELECT 1", "probe the pool", timeout: configuration.probeTimeout, logger: queryLogger)
@@ -264,7 +271,9 @@ public final class PostgresStore: Service, Sendable {
                 return count
             }
             setHealthy(false, reason: "the connection pool does not answer: \(Self.describe(error))")
-            if failures >= 2 {
+            // Three in a row (at least three seconds): one slow probe on a busy machine is not a
+            // stuck pool, and replacing a working pool fails the requests in flight on it.
+            if failures >= 3 {
                 poolProbeFailures.withLock { $0 = 0 }
                 renewWhenBack.withLock { $0 = false }
                 pool.renew()
@@ -290,7 +299,6 @@ public final class PostgresStore: Service, Sendable {
             return current
         }
         guard previous != value else { return false }
-        pool.setHealthy(value)
         if value {
             if previous == false {
                 logger.notice("PostgreSQL reachable again", metadata: ["store.target": "\(configuration)"])

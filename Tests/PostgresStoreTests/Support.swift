@@ -14,8 +14,8 @@ func message(_ text: String = "你好", user: String = "alice", id: String, chan
 }
 
 /// The shared test server; nil only where `PostgresTestServer.isAvailable` is false (suites are gated on it).
-func server() throws -> PostgresTestServer? {
-    try PostgresTestServer.shared()
+func server() async throws -> PostgresTestServer? {
+    try await PostgresTestServer.shared()
 }
 
 /// A fresh, migrated database on `server`; returns its configuration.
