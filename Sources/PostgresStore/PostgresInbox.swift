@@ -31,7 +31,8 @@ public final class PostgresInbox: Inbox {
     private let logger: Logger
     private let queryLogger: Logger
     private let records: Batcher<Row, Bool>
-    private let completions: Batcher<(id: String, reply: String), Void>
+    /// Output: whether the entry now holds this answer (see `markDone`).
+    private let completions: Batcher<(id: String, reply: String), Bool>
 
     init(
         pool: PoolHolder, hasher: any UserKeyHasher, configuration: PostgresStoreConfiguration,
@@ -48,8 +49,8 @@ public final class PostgresInbox: Inbox {
             try await Self.insert(rows, origin: instanceID, pool: pool, logger: queryLogger)
         }
         self.completions = Batcher(maxConcurrent: concurrent, maxBatch: 256) { items in
-            try await Self.markDone(items, origin: instanceID, pool: pool, logger: queryLogger)
-            return items.map { _ in () }
+            let confirmed = try await Self.markDone(items, origin: instanceID, pool: pool, logger: queryLogger)
+            return items.map { confirmed.contains($0.id) }
         }
     }
 
@@ -66,9 +67,13 @@ public final class PostgresInbox: Inbox {
         let text = try reply.map { String(decoding: try Self.encoder().encode($0), as: UTF8.self) } ?? ""
         // Retried through a short outage: a lost done marker means the message is answered again
         // after its lease runs out.
-        try await retrying("mark message answered") {
+        let confirmed = try await retrying("mark message answered") {
             try await self.completions.submit((id: id, reply: text))
         }
+        // Our lease ran out during an outage and another instance answered the message first: its
+        // reply is the one kept. Failing here means a waiting API caller gets no reply rather
+        // than one that differs from what a retry of the same id returns.
+        guard confirmed else { throw StoreError.unavailable("the message was answered by another instance meanwhile") }
     }
 
     public func pending() async throws -> [InboxEntry] {
@@ -187,10 +192,13 @@ public final class PostgresInbox: Inbox {
 
     // MARK: Completing
 
-    static func markDone(_ items: [(id: String, reply: String)], origin: String, pool: PoolHolder, logger: Logger) async throws {
+    /// Marks the batch answered; returns the ids that now hold the given answer: marked by this
+    /// statement, or already marked with the same reply (a retry after a lost response), or
+    /// already marked on a channel that keeps no reply (nothing to compare; delivered anyway).
+    static func markDone(_ items: [(id: String, reply: String)], origin: String, pool: PoolHolder, logger: Logger) async throws -> Set<String> {
         let ids = items.map(\.id)
         let replies = items.map(\.reply)
-        try await pool.execute(
+        return try await pool.query(
             """
             WITH input AS (
                 SELECT * FROM unnest(\(ids)::text[], \(replies)::text[]) AS t(id, reply)
@@ -208,10 +216,20 @@ public final class PostgresInbox: Inbox {
                     WHERE p.done_at IS NULL AND p.id NOT IN (SELECT id FROM done)
                 )
             )
-            SELECT (SELECT count(*) FROM done), (SELECT count(*) FROM told), (SELECT count(*) FROM wake)
+            SELECT (SELECT count(*) FROM told), (SELECT count(*) FROM wake), ARRAY(
+                SELECT id FROM done
+                UNION ALL
+                SELECT input.id FROM input JOIN heartline_inbox h ON h.id = input.id
+                WHERE h.done_at IS NOT NULL
+                  AND (NOT h.keeps_reply OR h.reply IS NOT DISTINCT FROM NULLIF(input.reply, ''))
+            )
             """,
             "mark messages answered", logger: logger
-        )
+        ) { rows in
+            var confirmed: Set<String> = []
+            for try await (_, _, marked) in rows.decode((Int, Int, [String]).self) { confirmed.formUnion(marked) }
+            return confirmed
+        }
     }
 
     // MARK: Maintenance
@@ -244,7 +262,7 @@ public final class PostgresInbox: Inbox {
     /// Runs `body`, retrying through a database outage for up to one lease period, but not past
     /// graceful shutdown: the entry stays in the table, leased, and is answered after its lease
     /// runs out (by another instance or the next start), so a stop during an outage ends promptly.
-    private func retrying(_ what: String, _ body: @Sendable () async throws -> Void) async throws {
+    private func retrying<T: Sendable>(_ what: String, _ body: @Sendable () async throws -> T) async throws -> T {
         let clock = ContinuousClock()
         let deadline = clock.now + configuration.lease
         var delay = Duration.milliseconds(100)
