@@ -161,6 +161,8 @@ for mid, body in list(acked.items()):
         missing += 1
     elif reply["body"] != body:
         mismatched += 1
+        if mismatched <= 3:
+            print(f"reply differs on replay: {mid}: acknowledged {body[:40]!r}, replayed {reply['body'][:40]!r}", flush=True)
 pending = sql("SELECT count(*) FROM heartline_inbox WHERE done_at IS NULL")
 twice = sql("SELECT count(*) FROM heartline_inbox WHERE attempts > 1")
 t_stop = time.time()
