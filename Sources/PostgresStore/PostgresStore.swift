@@ -218,10 +218,13 @@ public final class PostgresStore: Service, Sendable {
                 let clock = ContinuousClock()
                 var nextPoll = clock.now
                 while !Task.isCancelledOrShuttingDown {
+                    // Counting the backlog only every `pollInterval`; `SELECT 1` on the other ticks.
+                    let poll = clock.now >= nextPoll
+                    let query: PostgresQuery = poll ? "SELECT count(*)::int8 FROM heartline_inbox WHERE done_at IS NULL" : "SELECT 0::int8"
                     let pending = try await withDeadline(self.configuration.probeTimeout, "probe", onTimeout: {
                         let _: EventLoopFuture<Void> = probing.close()
                     }) {
-                        try await first(probing.query("SELECT count(*) FROM heartline_inbox WHERE done_at IS NULL", logger: self.queryLogger).decode(Int.self)) ?? 0
+                        try await first(probing.query(query, logger: self.queryLogger).decode(Int.self)) ?? 0
                     }
                     // The database answers: requests are no longer refused up front.
                     self.pool.setHealthy(true)
@@ -230,7 +233,7 @@ public final class PostgresStore: Service, Sendable {
                         self.pool.renew()
                     }
                     await self.probePool()
-                    if clock.now >= nextPoll {
+                    if poll {
                         nextPoll = clock.now + self.configuration.pollInterval
                         await self.workSource.refresh(pending: pending)
                     }
@@ -262,7 +265,7 @@ public final class PostgresStore: Service, Sendable {
         do {
             try await pool.execute("SELECT 1", "probe the pool", timeout: configuration.probeTimeout, logger: queryLogger)
             poolProbeFailures.withLock { $0 = 0 }
-            // Back: idle workers may claim again (they do not claim while the store is unhealthy).
+            // Ready again: let an idle worker look for work that waited meanwhile.
             if setHealthy(true, reason: nil) { await workSource.wake() }
         } catch {
             if Task.isCancelledOrShuttingDown { return }
