@@ -129,7 +129,7 @@ let package = Package(
         .target(
             name: "HeartlineCLI",
             dependencies: [
-                "ChatCore", "Storage", "ModelBackends", "HeartlineServer", "Safety", "Datasets", "TelegramAdapter", "WeChatAdapter", "Simulator",
+                "ChatCore", "Storage", "PostgresStore", "ModelBackends", "HeartlineServer", "Safety", "Datasets", "TelegramAdapter", "WeChatAdapter", "Simulator",
                 .argumentParser, .httpClient, .crypto, .hummingbird, .nioCore, .serviceLifecycle, .configuration, .logging,
             ],
             swiftSettings: swiftSettings

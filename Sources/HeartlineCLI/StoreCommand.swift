@@ -2,6 +2,7 @@ import ArgumentParser
 import ChatCore
 import Foundation
 import HeartlineServer
+import PostgresStore
 import Storage
 
 /// `heartline store …`: tools for the embedded store (`<data>/heartline.db`).
@@ -9,22 +10,30 @@ struct StoreCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "store",
         abstract: "Check the embedded store. A backup is one command: sqlite3 .heartline/heartline.db \".backup backup.db\"",
-        subcommands: [StoreCheck.self]
+        subcommands: [StoreCheck.self, StoreMigrate.self]
     )
 }
 
 /// `heartline store check`: SQLite's integrity check plus the store's own invariants. Safe while
-/// a server runs on the same directory (it only reads).
+/// a server runs on the same directory (it only reads). With `store` set to a PostgreSQL URL:
+/// the schema version and the inbox's invariants there.
 struct StoreCheck: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Verify heartline.db: PRAGMA integrity_check and the store's invariants; exits 1 on a problem."
+        abstract: "Verify the store (heartline.db, or PostgreSQL when `store` is a postgres:// URL) and its invariants; exits 1 on a problem."
     )
 
     @OptionGroup var common: CommonOptions
 
     func run() async throws {
         let settings = try await common.settings()
+        if let postgres = try StoreMigrate.postgresConfiguration(settings) {
+            let report = try await PostgresStore.check(postgres)
+            print("store: \(postgres)")
+            print(report)
+            if !report.ok { throw ExitCode(1) }
+            return
+        }
         let path = settings.dataDirectory + "/" + SQLiteStore.fileName
         guard FileManager.default.fileExists(atPath: path) else {
             throw ValidationError("no store at \(path) (it is created by the first `heartline serve`)")

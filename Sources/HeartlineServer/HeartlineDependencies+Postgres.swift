@@ -13,7 +13,7 @@ extension HeartlineDependencies {
     /// else, and the hash key shared through the database unless one is configured (every
     /// instance must hash user ids alike). The store is also a service (pool, listener, lease
     /// renewal) that must be listed before the workers, so that it stops after them.
-    static func postgres(settings: HeartlineSettings, readiness: Readiness, waiters: ReplyWaiters, logger: Logger) async throws -> (any UserKeyHasher, PostgresStore) {
+    static func postgres(settings: HeartlineSettings, readiness: Readiness, metrics: HeartlineMetrics, waiters: ReplyWaiters, logger: Logger) async throws -> (any UserKeyHasher, PostgresStore) {
         let configuration: PostgresStoreConfiguration
         do {
             configuration = try PostgresStoreConfiguration(url: settings.store)
@@ -31,7 +31,13 @@ extension HeartlineDependencies {
         let hasher = HMACUserKeyHasher(key: key)
         let store = PostgresStore(
             configuration: configuration, hasher: hasher, waiters: waiters, capacity: settings.queueCapacity, logger: storeLogger,
-            onHealthChange: { readiness.set("store", healthy: $0) }
+            onHealthChange: { healthy in
+                readiness.set("store", healthy: healthy)
+                // The probe through the pool is what counts: writes refused during the outage
+                // must not keep the instance out of rotation once the database answers again.
+                if healthy { readiness.reportSuccess("store") }
+                metrics.storeAvailable(healthy)
+            }
         )
         storeLogger.info("using the PostgreSQL store", metadata: ["store.target": "\(configuration)", "store.instance": "\(store.instanceID)"])
         return (hasher, store)

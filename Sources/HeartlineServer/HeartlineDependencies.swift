@@ -88,7 +88,7 @@ public struct HeartlineDependencies: Sendable {
         var workSource: (any WorkSource)?
         if isPostgres(settings.store) {
             guard withInbox else { throw SettingsError(problems: ["store: this command works on the embedded store only; leave `store` unset for it"]) }
-            let (postgresHasher, store) = try await postgres(settings: settings, readiness: readiness, waiters: waiters, logger: logger)
+            let (postgresHasher, store) = try await postgres(settings: settings, readiness: readiness, metrics: metrics, waiters: waiters, logger: logger)
             hasher = postgresHasher
             sessions = store.sessions
             inbox = store.inbox

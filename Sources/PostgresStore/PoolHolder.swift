@@ -1,12 +1,19 @@
+import ChatCore
+import Logging
 import PostgresNIO
 import Synchronization
 
 /// The connection pool in use, replaced by a fresh one after a database outage.
 ///
 /// PostgresNIO's pool backs off between connection attempts for up to a minute once the database
-/// has been away for a while, and fails requests meanwhile. When the listening connection is back,
+/// has been away for a while, and fails requests meanwhile. When the database is reachable again,
 /// the store renews the pool, so that work resumes as soon as the database accepts connections.
-/// Requests still on the old pool fail and are retried by their callers.
+///
+/// Every request goes through `query`, which bounds it with a deadline: under load across a
+/// database restart, requests on the old pool were seen never to return (neither failing with the
+/// restart nor when the pool was retired), and whatever waited on them (a group-commit leader, the
+/// workers behind it, graceful shutdown) waited with them. Requests still on an old pool fail
+/// within their deadline and are retried by their callers.
 final class PoolHolder: Sendable {
     private struct Generation: Sendable {
         let client: PostgresClient
@@ -19,14 +26,47 @@ final class PoolHolder: Sendable {
     private let generations: AsyncStream<Generation>
     private let announce: AsyncStream<Generation>.Continuation
     private let make: @Sendable () -> PostgresClient
+    /// The longest any single request may take, from asking the pool for a connection to the last row.
+    let requestTimeout: Duration
 
-    init(make: @escaping @Sendable () -> PostgresClient) {
+    init(requestTimeout: Duration, make: @escaping @Sendable () -> PostgresClient) {
+        self.requestTimeout = requestTimeout
         self.make = make
         self.current = Mutex(Self.generation(make()))
         (generations, announce) = AsyncStream.makeStream(of: Generation.self)
     }
 
     var client: PostgresClient { current.withLock { $0.client } }
+
+    /// Runs `query` on a pooled connection and reads its rows with `read`, all within `timeout`
+    /// (default `requestTimeout`). When the time is up the connection in use is closed, so that a
+    /// wait PostgresNIO does not cancel (a statement already written) ends too; the pool replaces
+    /// the connection. Throws `StoreError.unavailable` on timeout.
+    func query<T: Sendable>(
+        _ query: PostgresQuery, _ what: String, timeout: Duration? = nil, logger: Logger,
+        read: @escaping @Sendable (PostgresRowSequence) async throws -> T
+    ) async throws -> T {
+        let client = self.client
+        let inUse = Mutex<PostgresConnection?>(nil)
+        return try await withDeadline(timeout ?? requestTimeout, what, onTimeout: {
+            if let connection = inUse.withLock({ $0 }) {
+                let _: EventLoopFuture<Void> = connection.close()
+            }
+        }) {
+            try await client.withConnection { connection in
+                inUse.withLock { $0 = connection }
+                let rows = try await connection.query(query, logger: logger)
+                return try await read(rows)
+            }
+        }
+    }
+
+    /// A statement whose rows are not needed (drained, as PostgresNIO expects).
+    func execute(_ query: PostgresQuery, _ what: String, timeout: Duration? = nil, logger: Logger) async throws {
+        try await self.query(query, what, timeout: timeout, logger: logger) { rows in
+            for try await _ in rows {}
+        }
+    }
 
     /// False while the database is known to be unreachable: callers fail fast instead of queueing.
     var isHealthy: Bool { healthy.withLock { $0 } }

@@ -31,7 +31,8 @@ public final class PostgresInbox: Inbox {
     private let logger: Logger
     private let queryLogger: Logger
     private let records: Batcher<Row, Bool>
-    private let completions: Batcher<(id: String, reply: String), Void>
+    /// Output: whether the entry now holds this answer (see `markDone`).
+    private let completions: Batcher<(id: String, reply: String), Bool>
 
     init(
         pool: PoolHolder, hasher: any UserKeyHasher, configuration: PostgresStoreConfiguration,
@@ -48,8 +49,8 @@ public final class PostgresInbox: Inbox {
             try await Self.insert(rows, origin: instanceID, pool: pool, logger: queryLogger)
         }
         self.completions = Batcher(maxConcurrent: concurrent, maxBatch: 256) { items in
-            try await Self.markDone(items, origin: instanceID, pool: pool, logger: queryLogger)
-            return items.map { _ in () }
+            let confirmed = try await Self.markDone(items, origin: instanceID, pool: pool, logger: queryLogger)
+            return items.map { confirmed.contains($0.id) }
         }
     }
 
@@ -66,23 +67,29 @@ public final class PostgresInbox: Inbox {
         let text = try reply.map { String(decoding: try Self.encoder().encode($0), as: UTF8.self) } ?? ""
         // Retried through a short outage: a lost done marker means the message is answered again
         // after its lease runs out.
-        try await retrying("mark message answered") {
+        let confirmed = try await retrying("mark message answered") {
             try await self.completions.submit((id: id, reply: text))
         }
+        // Our lease ran out during an outage and another instance answered the message first: its
+        // reply is the one kept. Failing here means a waiting API caller gets no reply rather
+        // than one that differs from what a retry of the same id returns.
+        guard confirmed else { throw StoreError.unavailable("the message was answered by another instance meanwhile") }
     }
 
     public func pending() async throws -> [InboxEntry] {
         do {
-            let rows = try await pool.client.query(
+            // A whole backlog may be read here: a longer deadline than single-row requests.
+            return try await pool.query(
                 "SELECT entry FROM heartline_inbox WHERE done_at IS NULL AND entry IS NOT NULL ORDER BY seq",
-                logger: queryLogger
-            )
-            var entries: [InboxEntry] = []
-            let decoder = Self.decoder()
-            for try await text in rows.decode(String.self) {
-                if let entry = try? decoder.decode(InboxEntry.self, from: Data(text.utf8)) { entries.append(entry) }
+                "read pending messages", timeout: pool.requestTimeout * 6, logger: queryLogger
+            ) { rows in
+                var entries: [InboxEntry] = []
+                let decoder = Self.decoder()
+                for try await text in rows.decode(String.self) {
+                    if let entry = try? decoder.decode(InboxEntry.self, from: Data(text.utf8)) { entries.append(entry) }
+                }
+                return entries
             }
-            return entries
         } catch {
             throw StoreError.unavailable("cannot read pending messages: \(PostgresStore.describe(error))")
         }
@@ -90,12 +97,11 @@ public final class PostgresInbox: Inbox {
 
     public func reply(for id: String) async throws -> Reply?? {
         do {
-            let rows = try await pool.client.query("SELECT done_at IS NOT NULL, reply FROM heartline_inbox WHERE id = \(id)", logger: queryLogger)
-            for try await (done, reply) in rows.decode((Bool, String?).self) {
-                guard done else { return .none }
-                return .some(reply.flatMap { try? Self.decoder().decode(Reply.self, from: Data($0.utf8)) })
-            }
-            return .none
+            let row = try await pool.query(
+                "SELECT done_at IS NOT NULL, reply FROM heartline_inbox WHERE id = \(id)", "read reply", logger: queryLogger
+            ) { rows in try await first(rows.decode((Bool, String?).self)) }
+            guard let (done, reply) = row, done else { return .none }
+            return .some(reply.flatMap { try? Self.decoder().decode(Reply.self, from: Data($0.utf8)) })
         } catch {
             throw StoreError.unavailable("cannot read reply: \(PostgresStore.describe(error))")
         }
@@ -104,12 +110,12 @@ public final class PostgresInbox: Inbox {
     public func purge(_ user: UserHash, keeping: String?) async throws {
         do {
             // Answered entries keep only their dedupe key; pending ones are still to be answered.
-            try await pool.client.query(
+            try await pool.execute(
                 """
                 UPDATE heartline_inbox SET user_hash = NULL, reply = NULL, entry = NULL
                 WHERE user_hash = \(user.value) AND done_at IS NOT NULL AND id <> \(keeping ?? "")
                 """,
-                logger: queryLogger
+                "purge inbox", logger: queryLogger
             )
         } catch {
             throw StoreError.unavailable("cannot purge inbox: \(PostgresStore.describe(error))")
@@ -118,9 +124,10 @@ public final class PostgresInbox: Inbox {
 
     /// Counts for metrics and tests: entries not yet answered and the oldest one's time.
     public func stats() async throws -> (pending: Int, oldest: Date?) {
-        let rows = try await pool.client.query("SELECT count(*), min(recorded_at) FROM heartline_inbox WHERE done_at IS NULL", logger: queryLogger)
-        for try await (count, oldest) in rows.decode((Int, Date?).self) { return (count, oldest) }
-        return (0, nil)
+        let row = try await pool.query(
+            "SELECT count(*), min(recorded_at) FROM heartline_inbox WHERE done_at IS NULL", "count pending", logger: queryLogger
+        ) { rows in try await first(rows.decode((Int, Date?).self)) }
+        return row ?? (0, nil)
     }
 
     // MARK: Recording
@@ -158,7 +165,7 @@ public final class PostgresInbox: Inbox {
         let keeps = unique.map(\.keepsReply)
         let entries = unique.map(\.entry)
         let notify = unique.contains(where: \.notify)
-        let result = try await pool.client.query(
+        let new = try await pool.query(
             """
             WITH input AS (
                 SELECT * FROM unnest(\(ids)::text[], \(users)::text[], \(keeps)::boolean[], \(entries)::text[])
@@ -173,20 +180,25 @@ public final class PostgresInbox: Inbox {
             )
             SELECT id FROM inserted LEFT JOIN wake ON true
             """,
-            logger: logger
-        )
-        var new: Set<String> = []
-        for try await id in result.decode(String.self) { new.insert(id) }
+            "record messages", logger: logger
+        ) { rows in
+            var new: Set<String> = []
+            for try await id in rows.decode(String.self) { new.insert(id) }
+            return new
+        }
         var answered: Set<String> = []
         return rows.map { row in new.contains(row.id) && answered.insert(row.id).inserted }
     }
 
     // MARK: Completing
 
-    static func markDone(_ items: [(id: String, reply: String)], origin: String, pool: PoolHolder, logger: Logger) async throws {
+    /// Marks the batch answered; returns the ids that now hold the given answer: marked by this
+    /// statement, or already marked with the same reply (a retry after a lost response), or
+    /// already marked on a channel that keeps no reply (nothing to compare; delivered anyway).
+    static func markDone(_ items: [(id: String, reply: String)], origin: String, pool: PoolHolder, logger: Logger) async throws -> Set<String> {
         let ids = items.map(\.id)
         let replies = items.map(\.reply)
-        try await pool.client.query(
+        return try await pool.query(
             """
             WITH input AS (
                 SELECT * FROM unnest(\(ids)::text[], \(replies)::text[]) AS t(id, reply)
@@ -204,10 +216,20 @@ public final class PostgresInbox: Inbox {
                     WHERE p.done_at IS NULL AND p.id NOT IN (SELECT id FROM done)
                 )
             )
-            SELECT (SELECT count(*) FROM done), (SELECT count(*) FROM told), (SELECT count(*) FROM wake)
+            SELECT (SELECT count(*) FROM told), (SELECT count(*) FROM wake), ARRAY(
+                SELECT id FROM done
+                UNION ALL
+                SELECT input.id FROM input JOIN heartline_inbox h ON h.id = input.id
+                WHERE h.done_at IS NOT NULL
+                  AND (NOT h.keeps_reply OR h.reply IS NOT DISTINCT FROM NULLIF(input.reply, ''))
+            )
             """,
-            logger: logger
-        )
+            "mark messages answered", logger: logger
+        ) { rows in
+            var confirmed: Set<String> = []
+            for try await (_, _, marked) in rows.decode((Int, Int, [String]).self) { confirmed.formUnion(marked) }
+            return confirmed
+        }
     }
 
     // MARK: Maintenance
@@ -218,16 +240,16 @@ public final class PostgresInbox: Inbox {
             do {
                 let keyCutoff = Date().addingTimeInterval(-configuration.dedupeRetention.seconds)
                 let replyCutoff = Date().addingTimeInterval(-configuration.replyRetention.seconds)
-                try await pool.client.query(
+                try await pool.execute(
                     """
                     DELETE FROM heartline_inbox WHERE id IN (
                         SELECT id FROM heartline_inbox WHERE done_at < \(keyCutoff) LIMIT 10000)
                     """,
-                    logger: queryLogger
+                    "drop expired dedupe keys", timeout: pool.requestTimeout * 6, logger: queryLogger
                 )
-                try await pool.client.query(
+                try await pool.execute(
                     "UPDATE heartline_inbox SET reply = NULL WHERE done_at < \(replyCutoff) AND reply IS NOT NULL",
-                    logger: queryLogger
+                    "drop expired replies", timeout: pool.requestTimeout * 6, logger: queryLogger
                 )
             } catch {
                 if Task.isCancelledOrShuttingDown { return }
@@ -237,8 +259,10 @@ public final class PostgresInbox: Inbox {
         }
     }
 
-    /// Runs `body`, retrying through a database outage for up to one lease period.
-    private func retrying(_ what: String, _ body: @Sendable () async throws -> Void) async throws {
+    /// Runs `body`, retrying through a database outage for up to one lease period, but not past
+    /// graceful shutdown: the entry stays in the table, leased, and is answered after its lease
+    /// runs out (by another instance or the next start), so a stop during an outage ends promptly.
+    private func retrying<T: Sendable>(_ what: String, _ body: @Sendable () async throws -> T) async throws -> T {
         let clock = ContinuousClock()
         let deadline = clock.now + configuration.lease
         var delay = Duration.milliseconds(100)
@@ -246,7 +270,7 @@ public final class PostgresInbox: Inbox {
             do {
                 return try await body()
             } catch {
-                guard clock.now + delay < deadline, !Task.isCancelled else {
+                guard clock.now + delay < deadline, !Task.isCancelledOrShuttingDown else {
                     throw StoreError.unavailable("cannot \(what): \(PostgresStore.describe(error))")
                 }
                 try? await Task.sleep(for: delay)

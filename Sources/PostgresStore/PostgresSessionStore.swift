@@ -20,7 +20,9 @@ public final class PostgresSessionStore: SessionStore {
     public func load(_ user: UserHash) async throws -> Session? {
         let body: String?
         do {
-            body = try await first(pool.client.query("SELECT body FROM heartline_sessions WHERE user_hash = \(user.value)", logger: queryLogger).decode(String.self))
+            body = try await pool.query("SELECT body FROM heartline_sessions WHERE user_hash = \(user.value)", "read session", logger: queryLogger) { rows in
+                try await first(rows.decode(String.self))
+            }
         } catch {
             throw StoreError.unavailable("cannot read session: \(PostgresStore.describe(error))")
         }
@@ -29,12 +31,12 @@ public final class PostgresSessionStore: SessionStore {
             return session
         }
         do {
-            try await pool.client.query(
+            try await pool.execute(
                 """
                 WITH moved AS (DELETE FROM heartline_sessions WHERE user_hash = \(user.value) RETURNING user_hash, body)
                 INSERT INTO heartline_sessions_quarantine (user_hash, body) SELECT user_hash, body FROM moved
                 """,
-                logger: queryLogger
+                "quarantine session", logger: queryLogger
             )
             logger.error("unreadable session quarantined; the user starts a new session", metadata: ["chat.user": "\(user.short)"])
         } catch {
@@ -48,12 +50,12 @@ public final class PostgresSessionStore: SessionStore {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let body = String(decoding: try encoder.encode(session), as: UTF8.self)
         do {
-            try await pool.client.query(
+            try await pool.execute(
                 """
                 INSERT INTO heartline_sessions (user_hash, body, updated_at) VALUES (\(user.value), \(body), now())
                 ON CONFLICT (user_hash) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at
                 """,
-                logger: queryLogger
+                "write session", logger: queryLogger
             )
         } catch {
             throw StoreError.unavailable("cannot write session: \(PostgresStore.describe(error))")
@@ -62,13 +64,13 @@ public final class PostgresSessionStore: SessionStore {
 
     public func delete(_ user: UserHash) async throws {
         do {
-            try await pool.client.query(
+            try await pool.execute(
                 """
                 WITH a AS (DELETE FROM heartline_sessions WHERE user_hash = \(user.value)),
                      b AS (DELETE FROM heartline_sessions_quarantine WHERE user_hash = \(user.value))
                 SELECT 1
                 """,
-                logger: queryLogger
+                "delete session", logger: queryLogger
             )
         } catch {
             throw StoreError.unavailable("cannot delete session: \(PostgresStore.describe(error))")
@@ -77,14 +79,13 @@ public final class PostgresSessionStore: SessionStore {
 
     public func sweep(idleSince cutoff: Date) async throws -> Int {
         do {
-            let rows = try await pool.client.query(
+            return try await pool.query(
                 """
                 WITH removed AS (DELETE FROM heartline_sessions WHERE updated_at < \(cutoff) RETURNING 1)
                 SELECT count(*) FROM removed
                 """,
-                logger: queryLogger
-            )
-            return try await first(rows.decode(Int.self)) ?? 0
+                "sweep sessions", timeout: pool.requestTimeout * 6, logger: queryLogger
+            ) { rows in try await first(rows.decode(Int.self)) ?? 0 }
         } catch {
             throw StoreError.unavailable("cannot sweep sessions: \(PostgresStore.describe(error))")
         }

@@ -10,7 +10,8 @@ import Synchronization
 /// instance accepted but another instance answered) and doubles as the health probe.
 ///
 /// `run()` (a `Service`) keeps the pool and the listener alive: when the database goes away it
-/// reports unhealthy, reconnects with backoff, and reports healthy again once a query succeeds.
+/// reports unhealthy, reconnects with backoff, and reports healthy again once a probe query
+/// through the pool succeeds (the path messages take), renewing the pool after an outage.
 public final class PostgresStore: Service, Sendable {
     public let configuration: PostgresStoreConfiguration
     /// Random per process: names this instance's leases and its reply channel.
@@ -24,7 +25,10 @@ public final class PostgresStore: Service, Sendable {
     let queryLogger: Logger
     private let onHealthChange: @Sendable (Bool) -> Void
     private let healthy = Mutex<Bool?>(nil)
+    /// Set when the listener lost the database: the pool is renewed when it is back.
+    private let renewWhenBack = Mutex(false)
     private let waiters: ReplyWaiters?
+    private let poolProbeFailures = Mutex(0)
 
     /// - Parameters:
     ///   - waiters: woken when another instance answers a message that this instance accepted
@@ -48,7 +52,7 @@ public final class PostgresStore: Service, Sendable {
         self.waiters = waiters
         var poolLogger = queryLogger
         poolLogger.logLevel = max(poolLogger.logLevel, .error)
-        let pool = PoolHolder { [poolLogger] in PostgresClient(configuration: Self.clientConfiguration(configuration), backgroundLogger: poolLogger) }
+        let pool = PoolHolder(requestTimeout: configuration.requestTimeout) { [poolLogger] in PostgresClient(configuration: Self.clientConfiguration(configuration), backgroundLogger: poolLogger) }
         self.pool = pool
         self.sessions = PostgresSessionStore(pool: pool, logger: logger, queryLogger: queryLogger)
         self.inbox = PostgresInbox(pool: pool, hasher: hasher, configuration: configuration, instanceID: instanceID, logger: logger, queryLogger: queryLogger)
@@ -178,6 +182,8 @@ public final class PostgresStore: Service, Sendable {
                 try? await probing.close()
             } catch {
                 if Task.isCancelledOrShuttingDown { break }
+                renewWhenBack.withLock { $0 = true }
+                pool.setHealthy(false)
                 setHealthy(false, reason: Self.describe(error))
             }
             try? await Task.sleep(for: delay)
@@ -206,16 +212,32 @@ public final class PostgresStore: Service, Sendable {
                 if !Task.isCancelled { throw StoreError.unavailable("the listening connection closed") }
             }
             group.addTask {
-                // Probe and fallback poll, on a connection of its own: a pool request could wait
-                // for the pool's own reconnection and hide an outage.
+                // Probe and fallback poll. The connection probe runs on a connection of its own
+                // (a pool request could wait for the pool's own reconnection and hide an outage);
+                // readiness then follows a probe through the pool, the path messages take.
+                let clock = ContinuousClock()
+                var nextPoll = clock.now
                 while !Task.isCancelledOrShuttingDown {
-                    let rows = try await probing.query(
-                        "SELECT count(*) FROM heartline_inbox WHERE done_at IS NULL", logger: self.queryLogger
-                    )
-                    let pending = try await first(rows.decode(Int.self)) ?? 0
-                    self.setHealthy(true, reason: nil)
-                    await self.workSource.refresh(pending: pending)
-                    try await Task.sleep(for: self.configuration.pollInterval)
+                    // Counting the backlog only every `pollInterval`; `SELECT 1` on the other ticks.
+                    let poll = clock.now >= nextPoll
+                    let query: PostgresQuery = poll ? "SELECT count(*)::int8 FROM heartline_inbox WHERE done_at IS NULL" : "SELECT 0::int8"
+                    let pending = try await withDeadline(self.configuration.probeTimeout, "probe", onTimeout: {
+                        let _: EventLoopFuture<Void> = probing.close()
+                    }) {
+                        try await first(probing.query(query, logger: self.queryLogger).decode(Int.self)) ?? 0
+                    }
+                    // The database answers: requests are no longer refused up front.
+                    self.pool.setHealthy(true)
+                    if self.renewWhenBack.withLock({ flag in defer { flag = false }; return flag }) {
+                        // Back after an outage: new requests go to a fresh pool (see `PoolHolder`).
+                        self.pool.renew()
+                    }
+                    await self.probePool()
+                    if poll {
+                        nextPoll = clock.now + self.configuration.pollInterval
+                        await self.workSource.refresh(pending: pending)
+                    }
+                    try await Task.sleep(for: self.configuration.probeInterval)
                 }
             }
             connected()
@@ -231,6 +253,38 @@ public final class PostgresStore: Service, Sendable {
         }
     }
 
+    /// The database answers the probe connection: readiness follows a cheap query through the
+    /// pool with a deadline. A pool that fails it three times in a row while the database answers is
+    /// stuck (requests parked on dead connections, or backing off after an outage the listener
+    /// did not see) and is replaced.
+    ///
+    /// Readiness only: whether requests are refused up front (`PoolHolder.isHealthy`) follows the
+    /// database itself (the listener), so that a slow probe on a busy machine does not turn
+    /// messages away.
+    private func probePool() async {
+        do {
+            try await pool.execute("SELECT 1", "probe the pool", timeout: configuration.probeTimeout, logger: queryLogger)
+            poolProbeFailures.withLock { $0 = 0 }
+            // Ready again: let an idle worker look for work that waited meanwhile.
+            if setHealthy(true, reason: nil) { await workSource.wake() }
+        } catch {
+            if Task.isCancelledOrShuttingDown { return }
+            let failures = poolProbeFailures.withLock { count -> Int in
+                count += 1
+                return count
+            }
+            setHealthy(false, reason: "the connection pool does not answer: \(Self.describe(error))")
+            // Three in a row (at least three seconds): one slow probe on a busy machine is not a
+            // stuck pool, and replacing a working pool fails the requests in flight on it.
+            if failures >= 3 {
+                poolProbeFailures.withLock { $0 = 0 }
+                renewWhenBack.withLock { $0 = false }
+                pool.renew()
+                logger.warning("PostgreSQL answers but the connection pool does not; replaced the pool", metadata: ["store.target": "\(configuration)"])
+            }
+        }
+    }
+
     private func remoteCompletion(_ id: String) async {
         guard let waiters, waiters.isWaiting(for: id) else { return }
         do {
@@ -240,24 +294,23 @@ public final class PostgresStore: Service, Sendable {
         }
     }
 
-    /// `reason` nil: stopping, not an outage.
-    private func setHealthy(_ value: Bool, reason: String?) {
+    /// `reason` nil: stopping, not an outage. Returns whether the state changed.
+    @discardableResult
+    private func setHealthy(_ value: Bool, reason: String?) -> Bool {
         let previous = healthy.withLock { current -> Bool? in
             defer { current = value }
             return current
         }
-        guard previous != value else { return }
-        pool.setHealthy(value)
+        guard previous != value else { return false }
         if value {
             if previous == false {
-                // Back after an outage: new requests go to a fresh pool (see `PoolHolder`).
-                pool.renew()
                 logger.notice("PostgreSQL reachable again", metadata: ["store.target": "\(configuration)"])
             }
         } else if let reason {
             logger.error("PostgreSQL unavailable; reconnecting", metadata: ["store.target": "\(configuration)", "error": "\(reason)"])
         }
         onHealthChange(value)
+        return true
     }
 
     // MARK: Connections

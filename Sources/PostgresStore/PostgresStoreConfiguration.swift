@@ -4,7 +4,7 @@ import Foundation
 /// `postgres://user:password@host:port/database?option=value` URL.
 ///
 /// Query options: `sslmode` (`disable`, the default, or `require`), `pool` (connections per
-/// instance), `lease_ms`, `poll_ms`, `batch`. A `host` option (or an empty host part) naming a
+/// instance), `lease_ms`, `poll_ms`, `batch`, `timeout_ms` (one request's deadline). A `host` option (or an empty host part) naming a
 /// directory connects through the server's unix socket in that directory.
 /// The password is never part of `description`, which is what logs and errors show.
 public struct PostgresStoreConfiguration: Sendable, CustomStringConvertible {
@@ -26,6 +26,12 @@ public struct PostgresStoreConfiguration: Sendable, CustomStringConvertible {
     public var pollInterval: Duration
     /// Most entries claimed in one round trip.
     public var claimBatch: Int
+    /// The longest one database request may take (waiting for a pooled connection included)
+    /// before it fails and its caller retries or reports the store unavailable.
+    public var requestTimeout: Duration
+    /// How often readiness is probed (a cheap query through the pool), and how long a probe may take.
+    public var probeInterval: Duration { min(pollInterval, .seconds(1)) }
+    public var probeTimeout: Duration { min(requestTimeout, .seconds(2)) }
     /// How long answered entries keep their dedupe key, and API replies their text.
     public var dedupeRetention: Duration = .seconds(7 * 24 * 3600)
     public var replyRetention: Duration = .seconds(24 * 3600)
@@ -34,7 +40,7 @@ public struct PostgresStoreConfiguration: Sendable, CustomStringConvertible {
         host: String = "127.0.0.1", port: Int = 5432, unixSocketDirectory: String? = nil,
         username: String, password: String? = nil, database: String,
         requireTLS: Bool = false, poolSize: Int = 8, lease: Duration = .seconds(30),
-        pollInterval: Duration = .seconds(5), claimBatch: Int = 32
+        pollInterval: Duration = .seconds(5), claimBatch: Int = 32, requestTimeout: Duration = .seconds(5)
     ) {
         self.host = host
         self.port = port
@@ -47,6 +53,7 @@ public struct PostgresStoreConfiguration: Sendable, CustomStringConvertible {
         self.lease = lease
         self.pollInterval = pollInterval
         self.claimBatch = claimBatch
+        self.requestTimeout = requestTimeout
     }
 
     public enum ParseError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -77,7 +84,7 @@ public struct PostgresStoreConfiguration: Sendable, CustomStringConvertible {
         }
         var options: [String: String] = [:]
         for item in components.queryItems ?? [] { options[item.name] = item.value ?? "" }
-        let known: Set = ["sslmode", "pool", "lease_ms", "poll_ms", "batch", "host"]
+        let known: Set = ["sslmode", "pool", "lease_ms", "poll_ms", "batch", "host", "timeout_ms"]
         if let unknown = options.keys.sorted().first(where: { !known.contains($0) }) {
             throw .invalid("unknown PostgreSQL URL option `\(unknown)` (known: \(known.sorted().joined(separator: ", ")))")
         }
@@ -113,7 +120,8 @@ public struct PostgresStoreConfiguration: Sendable, CustomStringConvertible {
             poolSize: try int("pool", 1...256) ?? 8,
             lease: .milliseconds(try int("lease_ms", 200...3_600_000) ?? 30_000),
             pollInterval: .milliseconds(try int("poll_ms", 50...600_000) ?? 5_000),
-            claimBatch: try int("batch", 1...1000) ?? 32
+            claimBatch: try int("batch", 1...1000) ?? 32,
+            requestTimeout: .milliseconds(try int("timeout_ms", 100...600_000) ?? 5_000)
         )
         if !(1...65535).contains(port) { throw .invalid("the PostgreSQL URL port must be in 1...65535") }
     }

@@ -131,7 +131,7 @@ public actor PostgresWorkSource: WorkSource {
                 logger.warning("could not claim work from PostgreSQL; retrying", metadata: ["error": "\(PostgresStore.describe(error))", "store.failures": "\(failures)"])
             }
             // Back off; the store's tick (or a reconnect) wakes us again.
-            try? await Task.sleep(for: .milliseconds(min(100 * failures, 2000)))
+            try? await Task.sleep(for: .milliseconds(min(100 * failures, 1000)))
             claiming = false
             dirty = true
             return
@@ -156,7 +156,7 @@ public actor PostgresWorkSource: WorkSource {
 
     static func claim(limit: Int, owner: String, lease: Duration, pool: PoolHolder, logger: Logger) async throws -> [InboxEntry] {
         let leaseSeconds = lease.seconds
-        let rows = try await pool.client.query(
+        return try await pool.query(
             """
             WITH candidates AS (
                 SELECT p.id FROM heartline_inbox p
@@ -175,22 +175,23 @@ public actor PostgresWorkSource: WorkSource {
             FROM candidates WHERE i.id = candidates.id
             RETURNING i.seq, i.entry, i.attempts
             """,
-            logger: logger
-        )
-        var claimed: [(Int, InboxEntry)] = []
-        let decoder = PostgresInbox.decoder()
-        for try await (seq, text, attempts) in rows.decode((Int, String?, Int).self) {
-            guard let text, var entry = try? decoder.decode(InboxEntry.self, from: Data(text.utf8)) else { continue }
-            entry.attempts = attempts
-            claimed.append((seq, entry))
+            "claim work", logger: logger
+        ) { rows in
+            var claimed: [(Int, InboxEntry)] = []
+            let decoder = PostgresInbox.decoder()
+            for try await (seq, text, attempts) in rows.decode((Int, String?, Int).self) {
+                guard let text, var entry = try? decoder.decode(InboxEntry.self, from: Data(text.utf8)) else { continue }
+                entry.attempts = attempts
+                claimed.append((seq, entry))
+            }
+            return claimed.sorted { $0.0 < $1.0 }.map(\.1)
         }
-        return claimed.sorted { $0.0 < $1.0 }.map(\.1)
     }
 
     private func release(_ ids: [String]) async {
-        _ = try? await pool.client.query(
+        try? await pool.execute(
             "UPDATE heartline_inbox SET lease_owner = NULL, lease_until = NULL WHERE id = ANY(\(ids)) AND lease_owner = \(instanceID) AND done_at IS NULL",
-            logger: queryLogger
+            "release leases", logger: queryLogger
         )
     }
 
@@ -204,12 +205,12 @@ public actor PostgresWorkSource: WorkSource {
             let ids = Array(inFlight) + buffer[bufferHead...].map(\.id)
             guard !ids.isEmpty else { continue }
             do {
-                try await pool.client.query(
+                try await pool.execute(
                     """
                     UPDATE heartline_inbox SET lease_until = now() + make_interval(secs => \(configuration.lease.seconds))
                     WHERE id = ANY(\(ids)) AND lease_owner = \(instanceID) AND done_at IS NULL
                     """,
-                    logger: queryLogger
+                    "renew leases", logger: queryLogger
                 )
             } catch {
                 if Task.isCancelled { return }

@@ -103,8 +103,9 @@ func temporaryDirectory(_ name: String = #function) -> String {
 
 /// Minimal HTTP POST of JSON with URLSession-free sockets is overkill here: use curl-like
 /// Foundation networking.
-func postJSON(_ url: String, _ body: String) async throws -> (Int, [String: Any]) {
+func postJSON(_ url: String, _ body: String, timeout: TimeInterval = 60) async throws -> (Int, [String: Any]) {
     var request = URLRequest(url: URL(string: url)!)
+    request.timeoutInterval = timeout
     request.httpMethod = "POST"
     request.setValue("application/json", forHTTPHeaderField: "Content-Type")
     request.httpBody = Data(body.utf8)

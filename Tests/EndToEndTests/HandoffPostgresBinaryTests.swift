@@ -23,8 +23,8 @@ struct HandoffPostgresBinaryTests {
     }
 
     @Test func aHandoffIsSharedByInstancesAndSurvivesThem() async throws {
-        let server = try #require(try PostgresTestServer.shared(), "the gate said PostgreSQL is available")
-        let url = try server.createDatabase(PostgresTestServer.databaseName(), options: "poll_ms=500")
+        let server = try #require(try await PostgresTestServer.shared(), "the gate said PostgreSQL is available")
+        let url = try await Blocking.run { try server.createDatabase(PostgresTestServer.databaseName(), options: "poll_ms=500") }
         let (first, a) = try await start(url)
         defer { first.signal(SIGKILL) }
         let (second, b) = try await start(url)

@@ -9,9 +9,9 @@ import FoundationNetworking
 /// message is answered exactly once, whichever instance received it and whichever answered it.
 @Suite(.serialized, .enabled(if: PostgresTestServer.isAvailable, Comment(rawValue: PostgresTestServer.unavailableReason ?? "")), .timeLimit(.minutes(3))) struct PostgresServeTests {
     @Test func twoInstancesOnOneDatabaseAnswerEveryMessageExactlyOnce() async throws {
-        let server = try #require(try PostgresTestServer.shared(), "the gate said PostgreSQL is available")
+        let server = try #require(try await PostgresTestServer.shared(), "the gate said PostgreSQL is available")
         let database = PostgresTestServer.databaseName()
-        let url = try server.createDatabase(database, options: "poll_ms=500")
+        let url = try await Blocking.run { try server.createDatabase(database, options: "poll_ms=500") }
         var instances: [(ChildProcess, String)] = []
         for _ in 0..<2 {
             let directory = temporaryDirectory()

@@ -14,7 +14,7 @@ import Testing
     }
 
     @Test func handoffsMessagesConditionalUpdatesListingAndForget() async throws {
-        let server = try #require(try server(), "the gate said PostgreSQL is available")
+        let server = try #require(try await server(), "the gate said PostgreSQL is available")
         let (_, configuration) = try await freshDatabase(on: server)
         let alice = testHasher.hash("telegram:b:1")
         let bob = testHasher.hash("telegram:b:2")

@@ -8,7 +8,7 @@ import Testing
 
 @Suite(.enabled(if: PostgresTestServer.isAvailable, Comment(rawValue: PostgresTestServer.unavailableReason ?? "")), .timeLimit(.minutes(2))) struct InboxTests {
     @Test func dedupeHoldsAcrossInstancesAndKeepsAPIReplies() async throws {
-        let server = try #require(try server(), "the gate said PostgreSQL is available")
+        let server = try #require(try await server(), "the gate said PostgreSQL is available")
         let (_, configuration) = try await freshDatabase(on: server)
         let a = makeStore(configuration), b = makeStore(configuration)
         try await running([a, b]) {
@@ -38,7 +38,7 @@ import Testing
     }
 
     @Test func twoCompetingInstancesKeepPerUserOrderAndAnswerEachOnce() async throws {
-        let server = try #require(try server(), "the gate said PostgreSQL is available")
+        let server = try #require(try await server(), "the gate said PostgreSQL is available")
         let (name, configuration) = try await freshDatabase(on: server, options: "batch=4")
         let a = makeStore(configuration), b = makeStore(configuration)
         struct Tally {
@@ -95,7 +95,7 @@ import Testing
     }
 
     @Test func aDeadWorkersEntryIsTakenOverWhenItsLeaseRunsOut() async throws {
-        let server = try #require(try server(), "the gate said PostgreSQL is available")
+        let server = try #require(try await server(), "the gate said PostgreSQL is available")
         let (name, configuration) = try await freshDatabase(on: server, options: "lease_ms=1000&poll_ms=200")
         let user = testHasher.hash("local:alice")
         let dead = makeStore(configuration)
@@ -131,7 +131,7 @@ import Testing
     }
 
     @Test func purgeForgetsAUsersAnsweredMessagesButKeepsDedupe() async throws {
-        let server = try #require(try server(), "the gate said PostgreSQL is available")
+        let server = try #require(try await server(), "the gate said PostgreSQL is available")
         let (name, configuration) = try await freshDatabase(on: server)
         let store = makeStore(configuration)
         try await running([store]) {

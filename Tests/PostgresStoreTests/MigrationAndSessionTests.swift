@@ -7,9 +7,9 @@ import Testing
 
 @Suite(.enabled(if: PostgresTestServer.isAvailable, Comment(rawValue: PostgresTestServer.unavailableReason ?? "")), .timeLimit(.minutes(2))) struct MigrationAndSessionTests {
     @Test func migrationsAreIdempotentAndSafeWhenInstancesStartTogether() async throws {
-        let server = try #require(try server(), "the gate said PostgreSQL is available")
+        let server = try #require(try await server(), "the gate said PostgreSQL is available")
         let name = PostgresTestServer.databaseName()
-        let configuration = try PostgresStoreConfiguration(url: try server.createDatabase(name))
+        let configuration = try PostgresStoreConfiguration(url: try await Blocking.run { try server.createDatabase(name) })
         let applied = try await withThrowingTaskGroup(of: [Int].self) { group in
             for _ in 0..<6 { group.addTask { try await PostgresStore.prepare(configuration) } }
             return try await group.reduce(into: [[Int]]()) { $0.append($1) }
@@ -22,7 +22,7 @@ import Testing
     }
 
     @Test func sessionsSaveLoadDeleteSweepAndQuarantine() async throws {
-        let server = try #require(try server(), "the gate said PostgreSQL is available")
+        let server = try #require(try await server(), "the gate said PostgreSQL is available")
         let (name, configuration) = try await freshDatabase(on: server)
         let store = makeStore(configuration)
         try await running([store]) {

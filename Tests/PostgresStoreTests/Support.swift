@@ -14,8 +14,8 @@ func message(_ text: String = "你好", user: String = "alice", id: String, chan
 }
 
 /// The shared test server; nil only where `PostgresTestServer.isAvailable` is false (suites are gated on it).
-func server() throws -> PostgresTestServer? {
-    try PostgresTestServer.shared()
+func server() async throws -> PostgresTestServer? {
+    try await PostgresTestServer.shared()
 }
 
 /// A fresh, migrated database on `server`; returns its configuration.
@@ -23,7 +23,8 @@ func freshDatabase(
     on server: PostgresTestServer, _ hint: String = #function, options: String = ""
 ) async throws -> (name: String, configuration: PostgresStoreConfiguration) {
     let name = PostgresTestServer.databaseName(hint)
-    let url = try server.createDatabase(name, options: options)
+    // createdb blocks: on a thread of its own, not a cooperative one.
+    let url = try await Blocking.run { try server.createDatabase(name, options: options) }
     let configuration = try PostgresStoreConfiguration(url: url)
     try await PostgresStore.prepare(configuration)
     return (name, configuration)

@@ -146,6 +146,13 @@ public final class HeartlineMetrics: Sendable {
         if let open { circuitOpen.record(open ? 1 : 0) }
     }
 
+    /// The shared store (PostgreSQL) answers a probe through the connection pool (1) or not (0);
+    /// each change to 0 counts one outage.
+    public func storeAvailable(_ up: Bool) {
+        Metrics.Gauge(label: "heartline_store_up", factory: factory).record(up ? 1 : 0)
+        if !up { counter("heartline_store_outages_total", []).increment() }
+    }
+
     // MARK: Label hygiene
 
     static func statusClass(_ status: Int) -> String {

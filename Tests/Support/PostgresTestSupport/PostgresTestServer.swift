@@ -43,22 +43,21 @@ public final class PostgresTestServer: Sendable {
         }
     }
 
-    /// The one server shared by a test process (each test creates its own database).
-    public static func shared() throws -> PostgresTestServer? {
-        try sharedServer.withLock { state in
-            if let server = state.server { return server }
-            if state.tried { return nil }
-            state.tried = true
-            state.server = try start()
-            return state.server
+    /// The one server shared by a test process (each test creates its own database), started once
+    /// on a thread of its own: `initdb` and the start take seconds, and neither a cooperative
+    /// thread nor a lock is held meanwhile (with both cooperative threads blocked, as the earlier
+    /// lock-holding version did, every other test in the process stalled for those seconds).
+    public static func shared() async throws -> PostgresTestServer? {
+        let starting = sharedServer.withLock { state -> Task<PostgresTestServer?, any Error> in
+            if let task = state { return task }
+            let task = Task { try await Blocking.run { try start() } }
+            state = task
+            return task
         }
+        return try await starting.value
     }
 
-    private struct Shared: ~Copyable {
-        var server: PostgresTestServer?
-        var tried = false
-    }
-    private static let sharedServer = Mutex(Shared())
+    private static let sharedServer = Mutex<Task<PostgresTestServer?, any Error>?>(nil)
     private static let running = Mutex<[String: (bin: String, runAs: String?)]>([:])
 
     /// Why no cluster can be started here, or nil when one can. Tests gate on it with
