@@ -77,6 +77,18 @@ public struct CrisisDetector: CrisisDetecting {
     public var ruleCount: Int { engine.ruleCount }
     public var termCount: Int { engine.termCount }
 
+    /// Messages that only ask whether someone is there.
+    static let checkIns: Set<String> = [
+        "在吗", "你在吗", "你还在吗", "还在吗", "在不在", "你在不在", "有人吗", "有人在吗", "还有人吗", "hello", "hi", "你好",
+        "areyouthere", "areyoustillthere", "youthere", "stillthere", "anyonethere", "isanyonethere",
+    ]
+
+    static func isCheckIn(_ text: String) -> Bool {
+        guard text.count <= 24 else { return false }
+        let letters = String(String.UnicodeScalarView(text.lowercased().unicodeScalars.filter { $0.properties.isAlphabetic }))
+        return checkIns.contains(letters)
+    }
+
     /// One message on its own.
     public func detect(_ text: String) -> Detection {
         detect(text, recent: [])
@@ -90,6 +102,10 @@ public struct CrisisDetector: CrisisDetecting {
         let findings = engine.evaluate(current, hits: hits)
         var detection = rulesDetect(current, hits: hits, findings: findings, recent: recent)
         guard let classifier, detection.tier < .crisis else { return detection.withConcepts() }
+        // "你还在吗" after "我不想活了" asks whether anyone is there; the classifier, reading the turn
+        // before, would send the whole crisis reply again. Acute risk in the turns before is still
+        // carried by the rules (an attempt, a plan), which ran above.
+        if findings.isEmpty, !recent.isEmpty, Self.isCheckIn(text) { return detection.withConcepts() }
         let input = classifierInput(current, hits: hits, findings: findings, recent: recent)
         let probability = classifier.probability(input)
         let lowered = detection.reasons.contains("exaggeration")

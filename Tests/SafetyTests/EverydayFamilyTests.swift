@@ -71,6 +71,15 @@ import Testing
         #expect(d.tier == .concern, "\(text) → \(d.tier) \(d.reasons)")
     }
 
+    /// "Are you there?" after a crisis message asks for a person, not a second crisis reply; after an
+    /// attempt the rules still carry the crisis.
+    @Test func aCheckInAfterACrisisIsNotASecondCrisis() throws {
+        let bundled = try CrisisDetector.bundled()
+        #expect(bundled.detect("你还在吗？", recent: ["我不想活了，活着没意思"]).tier != .crisis)
+        #expect(bundled.detect("are you still there?", recent: ["I want to die"]).tier != .crisis)
+        #expect(bundled.detect("你还在吗", recent: ["我刚吞了一整瓶安眠药"]).tier == .crisis)
+    }
+
     @Test(arguments: ["我最近总是失眠怎么办", "电脑系统崩溃了怎么办", "废物利用有什么好点子", "考试前有点紧张正常吗"])
     func everydayQuestionsStayOrdinary(_ text: String) {
         #expect(detection(text).tier == .none, "\(text)")
