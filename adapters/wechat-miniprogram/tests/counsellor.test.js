@@ -139,3 +139,13 @@ function setupConversation(s, timers, keep) {
   keep(poller)
   return c
 }
+
+test('counsellor messages are kept in the history across a relaunch, each once', () => {
+  const s = setup({})
+  const first = createConversation({ wx: s.wx, asker: s.asker, network: s.network })
+  const message = { id: 'm-1', from: 'counsellor', text: '我在', at: '2026-12-07T18:00:00.000Z', counsellor: '王老师' }
+  assert.equal(first.receive([message, { id: 'notice-2', from: 'bot', text: '咨询师已结束这次对话。' }]), 2)
+  const relaunched = createConversation({ wx: s.wx, asker: s.asker, network: s.network })
+  assert.deepEqual(relaunched.messages().map((m) => [m.kind, m.text, m.counsellor]), [['counsellor', '我在', '王老师'], ['notice', '咨询师已结束这次对话。', '']])
+  assert.equal(relaunched.receive([message]), 0, 'an id already shown is not shown again')
+})
