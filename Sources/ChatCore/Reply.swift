@@ -24,8 +24,9 @@ public struct Reply: Sendable, Codable, Equatable {
         case blocked
         /// The safety layer itself failed; a holding reply with hotlines was sent.
         case failSafe
-        /// A counsellor has the conversation: the message was recorded for them and the model
-        /// stayed silent (nothing is delivered).
+        /// A counsellor has the conversation: the holding message as a handoff opens at the
+        /// user's request, or (with `deliver` false and an empty body) a message recorded for the
+        /// counsellor while the model stays silent.
         case handoff
     }
 

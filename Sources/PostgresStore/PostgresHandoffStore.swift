@@ -21,6 +21,15 @@ public struct PostgresHandoffStore: HandoffStore {
         return try body.map(Self.decode)
     }
 
+    public func latest(for user: UserHash) async throws -> Handoff? {
+        let body = try await run("read handoffs") {
+            try await first(pool.client.query(
+                "SELECT body FROM heartline_handoffs WHERE user_hash = \(user.value) ORDER BY updated_at DESC LIMIT 1", logger: queryLogger
+            ).decode(String.self))
+        }
+        return try body.map(Self.decode)
+    }
+
     public func handoff(id: String, messageLimit: Int) async throws -> Handoff? {
         let body = try await run("read a handoff") {
             try await first(pool.client.query("SELECT body FROM heartline_handoffs WHERE id = \(id)", logger: queryLogger).decode(String.self))

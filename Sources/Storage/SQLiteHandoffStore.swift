@@ -19,6 +19,14 @@ public struct SQLiteHandoffStore: HandoffStore, Sendable {
         }
     }
 
+    public func latest(for user: UserHash) async throws -> Handoff? {
+        let codec = store.codec
+        return try store.read("read handoffs") { db in
+            let meta = try Data.fetchOne(db, sql: "SELECT meta FROM handoffs WHERE user = ? ORDER BY updated_at DESC LIMIT 1", arguments: [user.value])
+            return try meta.map { try codec.decode(Handoff.self, from: $0) }
+        }
+    }
+
     public func handoff(id: String, messageLimit: Int) async throws -> Handoff? {
         let codec = store.codec
         return try store.read("read a handoff") { db in

@@ -111,10 +111,12 @@ import Testing
         #expect(handoffs.all.isEmpty)
     }
 
-    @Test func theMiniProgramPageIsNeverHandedOff() async {
+    @Test func theMiniProgramPageIsHandedOffToo() async {
+        // Its page fetches the counsellor's messages (docs/handoff.md, delivery per channel).
         let p = pipeline()
         let reply = await send(p, "CRISIS", channel: .miniprogram)
-        #expect(reply.source == .crisis && reply.resourceLine == nil && handoffs.all.isEmpty)
+        #expect(reply.source == .crisis && reply.resourceLine == HandoffText.holding(.en))
+        #expect(handoffs.all.count == 1 && handoffs.all.first?.channel == .miniprogram)
     }
 
     @Test func forgetRemovesHandoffHistory() async {

@@ -24,6 +24,11 @@ final class MemoryHandoffStore: HandoffStore, Sendable {
         }
     }
 
+    func latest(for user: UserHash) async throws -> Handoff? {
+        try check()
+        return state.withLock { s in s.handoffs.values.filter { $0.userHash == user }.max { $0.updatedAt < $1.updatedAt } }
+    }
+
     func handoff(id: String, messageLimit: Int) async throws -> Handoff? {
         try check()
         return state.withLock { s in

@@ -43,6 +43,7 @@ import Testing
             a.status = .closed
             #expect(try await store.handoffs.update(a, expecting: .timedOut))
             #expect(try await store.handoffs.active(for: alice) == nil)
+            #expect(try await store.handoffs.latest(for: alice)?.id == a.id)  // the mini-program poll sees it closed
 
             try await store.handoffs.delete(bob)
             #expect(try await store.handoffs.handoff(id: b.id, messageLimit: 1) == nil)

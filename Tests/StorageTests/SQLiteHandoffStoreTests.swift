@@ -50,6 +50,9 @@ import Testing
         open.status = .closed
         #expect(try await store.handoffs.update(open, expecting: .timedOut))
         #expect(try await store.handoffs.active(for: alice) == nil)
+        // The mini-program poll still finds it, closed.
+        #expect(try await store.handoffs.latest(for: alice)?.status == .closed)
+        #expect(try await store.handoffs.latest(for: bob) == nil)
     }
 
     @Test func listsByStatusMostRecentFirstAndForgetsAUser() async throws {

@@ -45,7 +45,8 @@ extension ConversationPipeline {
             return Reply(body: ReplyCatalog.text(.holding, language), tier: .none, source: .failSafe)
         }
         await recordExchange(opened, question: text, answer: holding, at: timestamp, logger: logger)
-        return Reply(body: holding, source: .fixed)
+        // `.handoff`, so that a client (the mini-program page) knows a counsellor is coming.
+        return Reply(body: holding, source: .handoff)
     }
 
     /// After a crisis reply: records the exchange for the counsellor, and opens a handoff when

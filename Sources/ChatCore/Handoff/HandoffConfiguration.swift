@@ -8,13 +8,13 @@ public struct HandoffConfiguration: Sendable, Equatable {
     public var onCrisis: Bool
     /// With no counsellor reply for this long, the bot says so and answers again.
     public var timeout: Duration
-    /// Channels a counsellor's message can reach. The mini-program page's API has no way to
-    /// receive one, so its users are never handed off (the bot keeps answering them).
+    /// Channels a counsellor's message can reach: pushed to Telegram, WeChat and the local outbox,
+    /// fetched by the mini-program page from its poll endpoint (docs/handoff.md).
     public var channels: Set<ChatChannel>
 
     public init(
         enabled: Bool = false, onCrisis: Bool = true, timeout: Duration = .seconds(600),
-        channels: Set<ChatChannel> = [.local, .telegram, .wechat]
+        channels: Set<ChatChannel> = [.local, .telegram, .wechat, .miniprogram]
     ) {
         self.enabled = enabled
         self.onCrisis = onCrisis

@@ -5,6 +5,9 @@ import Foundation
 public protocol HandoffStore: Sendable {
     /// The user's most recent handoff that is not closed (without its messages), if any.
     func active(for user: UserHash) async throws -> Handoff?
+    /// The user's most recent handoff whatever its state (without its messages), if any: the
+    /// mini-program page polls it, and must see the closing notice of a closed one.
+    func latest(for user: UserHash) async throws -> Handoff?
     /// One handoff with its last `messageLimit` messages, oldest first.
     func handoff(id: String, messageLimit: Int) async throws -> Handoff?
     /// Handoffs in these states, most recently updated first, each with its last `messageLimit`

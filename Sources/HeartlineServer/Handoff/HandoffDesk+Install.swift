@@ -13,6 +13,7 @@ extension HandoffDesk {
         let outbox = LocalOutbox(now: dependencies.now)
         var messengers = dependencies.messengers
         messengers[.local] = outbox
+        if settings.wechat.isEnabled { messengers[.miniprogram] = MiniProgramPickup() }
         let desk = HandoffDesk(
             store: store, messengers: messengers, settings: settings.handoff, metrics: dependencies.metrics, logger: logger, now: dependencies.now
         )

@@ -96,7 +96,7 @@ public struct HandoffDesk: Sendable {
             next.routing = [:]
             if try await guarded({ try await store.update(next, expecting: handoff.status) }) {
                 let notice = HandoffText.closed(handoff.language)
-                try await guarded { try await store.append(HandoffMessage(from: .bot, text: notice, at: timestamp, counsellor: counsellor), to: id) }
+                try await guarded { try await store.append(HandoffMessage(id: Self.noticeID(), from: .bot, text: notice, at: timestamp, counsellor: counsellor), to: id) }
                 metrics.handoffClosed()
                 logger.info("handoff closed", metadata: ["handoff.id": "\(id)", "chat.user": "\(handoff.userHash.short)"])
                 return (next, await deliver(notice, to: handoff, id: "close-" + id))
@@ -127,7 +127,7 @@ public struct HandoffDesk: Sendable {
             expired += 1
             metrics.handoffTimedOut()
             let notice = HandoffText.timedOut(handoff.language)
-            try? await store.append(HandoffMessage(from: .bot, text: notice, at: timestamp), to: handoff.id)
+            try? await store.append(HandoffMessage(id: Self.noticeID(), from: .bot, text: notice, at: timestamp), to: handoff.id)
             _ = await deliver(notice, to: handoff, id: "timeout-" + handoff.id + "-\(Int(timestamp.timeIntervalSince1970))")
             logger.info("handoff timed out; the bot answers again", metadata: ["handoff.id": "\(handoff.id)", "chat.user": "\(handoff.userHash.short)"])
         }
@@ -138,6 +138,12 @@ public struct HandoffDesk: Sendable {
     func openCount() async -> Int? {
         try? await store.list(statuses: [.open], limit: 10_000, messageLimit: 0).count
     }
+
+    /// The notices the desk sends (timeout, closing) carry this prefix, so that the mini-program
+    /// poll can tell them from the bot's replies, which the page already has.
+    static let noticePrefix = "notice-"
+
+    static func noticeID() -> String { noticePrefix + UUID().uuidString.lowercased() }
 
     // MARK: Helpers
 

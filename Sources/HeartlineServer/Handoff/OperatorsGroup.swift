@@ -120,6 +120,7 @@ struct NotifyingHandoffStore: HandoffStore {
     let group: OperatorsGroup
 
     func active(for user: UserHash) async throws -> Handoff? { try await base.active(for: user) }
+    func latest(for user: UserHash) async throws -> Handoff? { try await base.latest(for: user) }
     func handoff(id: String, messageLimit: Int) async throws -> Handoff? { try await base.handoff(id: id, messageLimit: messageLimit) }
     func list(statuses: Set<Handoff.Status>, limit: Int, messageLimit: Int) async throws -> [Handoff] {
         try await base.list(statuses: statuses, limit: limit, messageLimit: messageLimit)

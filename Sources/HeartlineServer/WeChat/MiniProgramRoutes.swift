@@ -13,6 +13,7 @@ import WeChatAdapter
 ///   the answer within the budget; on timeout a calm fallback with `pending: true` (asking again
 ///   with the same idempotency key returns the real answer once it is ready).
 /// - `POST <prefix>/forget` with the token → the pipeline's `/forget` for this user.
+/// - `GET <prefix>/messages?after=…` with the token → a counsellor's messages (handoff poll).
 struct MiniProgramRoutes {
     struct LoginRequest: Decodable {
         var code: String
@@ -52,6 +53,10 @@ struct MiniProgramRoutes {
     let intake: MessageIntake
     let tokens: MiniProgramTokens
     let limiter: MiniProgramRateLimiter
+    /// Polls of `messages`, apart from questions: a page polling every 10 s must not use up `ask`.
+    let pollLimiter: MiniProgramRateLimiter
+    /// The handoff store when mini-program users can be handed off; nil: `messages` answers null.
+    let handoffs: (any HandoffStore)?
     let loginLimiter: MiniProgramRateLimiter
     let loginTotalLimiter: MiniProgramRateLimiter
     let safety: MiniProgramSafetyCheck
@@ -74,6 +79,9 @@ struct MiniProgramRoutes {
         }
         router.post(RouterPath(prefix + "/forget")) { request, _ -> Response in
             do throws(APIError) { return try await forget(request) } catch { return error.response }
+        }
+        router.get(RouterPath(prefix + "/messages")) { request, _ -> Response in
+            do throws(APIError) { return try await messages(request) } catch { return error.response }
         }
     }
 

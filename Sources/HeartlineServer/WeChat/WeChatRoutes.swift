@@ -25,6 +25,9 @@ enum WeChatRoutes {
             intake: intake,
             tokens: MiniProgramTokens(secret: secret, ttl: w.sessionTTL, now: dependencies.now),
             limiter: MiniProgramRateLimiter(perMinute: w.askPerMinute),
+            // Every 10 s while a handoff is open, plus onShow and a few after answers.
+            pollLimiter: MiniProgramRateLimiter(perMinute: 30),
+            handoffs: settings.handoff.pipeline.channels.contains(.miniprogram) && settings.handoff.isEnabled ? dependencies.handoffs : nil,
             loginLimiter: MiniProgramRateLimiter(perMinute: w.loginPerMinute),
             loginTotalLimiter: MiniProgramRateLimiter(perMinute: w.loginPerMinuteTotal),
             safety: .bundled(sessions: dependencies.sessions, contextTurns: settings.pipeline.safetyContextTurns),

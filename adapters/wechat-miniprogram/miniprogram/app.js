@@ -12,6 +12,7 @@ App({
     const session = createSession({ wx: wx, config: config, requester: requester, network: network })
     this.heartline = {
       network: network,
+      requester: requester,
       session: session,
       asker: createAsker({ session: session, requester: requester, config: config })
     }

@@ -21,7 +21,7 @@ const TEST_CONFIG = {
 function scriptedServer(routes) {
   const counts = {}
   return (request) => {
-    const route = request.path.replace('/wechat/miniprogram', '')
+    const route = request.path.replace('/wechat/miniprogram', '').split('?')[0]
     counts[route] = (counts[route] || 0) + 1
     if (routes[route]) return routes[route](request, counts[route])
     if (route === '/login') return { statusCode: 200, data: { token: 'v2.token-' + request.data.code, expiresIn: 86400, budgetMs: 19000 } }
@@ -52,7 +52,7 @@ function setup(options) {
     newKey: () => 'q-test-' + (++keys),
     render: (messages, id) => renders.push({ messages: messages, id: id })
   })
-  return { wx: wx, control: control, config: config, clock: clock, network: network, session: session, asker: asker, conversation: conversation, renders: renders, built: built }
+  return { wx: wx, control: control, config: config, clock: clock, network: network, session: session, requester: requester, asker: asker, conversation: conversation, renders: renders, built: built }
 }
 
 module.exports = { setup: setup, scriptedServer: scriptedServer, answer: answer, TEST_CONFIG: TEST_CONFIG, root: root }

@@ -8,6 +8,7 @@
 //   error       shown with a retry button (disabled until `retryAt` when the server said when)
 //   offline     no network: resumed by itself when the network returns (retry button too)
 //   interrupted the app went to the background mid-request: resumed in onShow
+//   received    a counsellor's message or a handoff notice (`kind`), from utils/counsellor.js
 const { cardFor } = require('./crisis.js')
 const { newIdempotencyKey } = require('./ask.js')
 const history = require('./history.js')
@@ -21,6 +22,8 @@ function createConversation(deps) {
   const render = deps.render || (() => {})
   const now = deps.now || Date.now
   const newKey = deps.newKey || newIdempotencyKey
+  // Told of every final answer (the page starts the counsellor poll after a handoff or crisis one).
+  const onAnswer = deps.onAnswer || (() => {})
   let messages = history.load(wx).map(withCard)
   const inFlight = {}
 
@@ -79,7 +82,10 @@ function createConversation(deps) {
     if (inFlight[id]) return inFlight[id]
     const onPending = (result) => update(id, Object.assign(answerFields(result), { status: 'pending' }))
     const done = asker.ask(message.question, id, onPending).then(
-      (result) => update(id, Object.assign(answerFields(result), { status: 'answered', error: '', errorCode: '' })),
+      (result) => {
+        update(id, Object.assign(answerFields(result), { status: 'answered', error: '', errorCode: '' }))
+        onAnswer(result)
+      },
       (failure) => {
         const code = (failure && failure.code) || 'default'
         const status = code === 'offline' ? 'offline' : code === 'interrupted' ? 'interrupted' : 'error'
@@ -95,11 +101,25 @@ function createConversation(deps) {
     return {
       answer: result.answer,
       tier: result.tier,
+      source: result.source || '',
       resources: result.resources || [],
       resourceLine: result.resourceLine || '',
       disclaimer: result.disclaimer || '',
       hotline: result.hotline || ''
     }
+  }
+
+  // A counsellor's messages and the handoff notices from the poll, each shown once (by id).
+  function receive(list) {
+    const fresh = (list || []).filter((m) => m && typeof m.text === 'string' && !find('c-' + m.id))
+    if (!fresh.length) return 0
+    messages = messages.concat(fresh.map((m) => ({
+      id: 'c-' + m.id, question: '', status: 'received', card: null, text: m.text, at: m.at || '',
+      kind: m.from === 'counsellor' ? 'counsellor' : 'notice', counsellor: m.from === 'counsellor' ? String(m.counsellor || '') : ''
+    })))
+    history.save(wx, messages)
+    render(messages, messages[messages.length - 1].id)
+    return fresh.length
   }
 
   // "Delete my data": the server first; the local history only once the server confirmed.
@@ -113,7 +133,7 @@ function createConversation(deps) {
   }
 
   return {
-    send: send, retry: retry, resume: resume, forget: forget,
+    send: send, retry: retry, resume: resume, forget: forget, receive: receive,
     messages: () => messages, isBusy: (id) => !!inFlight[id],
     // Resolves when every question in flight has ended (tests, and the page before unloading).
     settled: () => Promise.all(Object.keys(inFlight).map((id) => inFlight[id]))

@@ -3,7 +3,8 @@
 // was still on its way when the page closed is kept as such and resumed on the next show.
 const STORAGE_KEY = 'heartline.history.v1'
 const MAX = 100
-const KEPT = ['id', 'question', 'status', 'answer', 'tier', 'disclaimer', 'resourceLine', 'resources', 'error', 'errorCode']
+// `kind`, `text`, `counsellor`, `at`: a counsellor's message or a handoff notice (utils/counsellor.js).
+const KEPT = ['id', 'question', 'status', 'answer', 'tier', 'source', 'disclaimer', 'resourceLine', 'resources', 'error', 'errorCode', 'kind', 'text', 'counsellor', 'at']
 
 function load(wx) {
   let saved

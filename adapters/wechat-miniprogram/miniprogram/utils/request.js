@@ -5,13 +5,21 @@ const { failureKind } = require('./network.js')
 
 function createRequester(wx, config, network) {
   function post(path, data, options) {
-    const opts = options || {}
+    return send('POST', path, data, Object.assign({}, options || {}, { json: true }))
+  }
+
+  // `path` may carry a query string (the counsellor poll's `?after=`).
+  function get(path, options) {
+    return send('GET', path, undefined, options || {})
+  }
+
+  function send(method, path, data, opts) {
     return new Promise((resolve, reject) => {
       wx.request({
         url: config.apiBase + config.apiPrefix + path,
-        method: 'POST',
+        method: method,
         data: data,
-        header: Object.assign({ 'content-type': 'application/json' }, opts.header || {}),
+        header: Object.assign(opts.json ? { 'content-type': 'application/json' } : {}, opts.header || {}),
         timeout: opts.timeout,
         success: (res) => resolve(res),
         fail: (err) => {
@@ -22,7 +30,7 @@ function createRequester(wx, config, network) {
       })
     })
   }
-  return { post: post }
+  return { post: post, get: get }
 }
 
 // Retry-After in milliseconds (seconds in the header; header names may arrive lower-cased).

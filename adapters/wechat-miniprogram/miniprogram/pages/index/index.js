@@ -3,6 +3,7 @@
 const { createConversation } = require('../../utils/conversation.js')
 const consent = require('../../utils/consent.js')
 const crisis = require('../../utils/crisis.js')
+const { createCounsellorPoller, opensHandoff } = require('../../utils/counsellor.js')
 
 // Shown before the first answer arrives (the server sends the localized line with every answer).
 const DEFAULT_HOTLINE = '心理援助热线 12356 或 400-161-9995（24小时）；香港 18111，台湾 1925；紧急情况请拨打 110 或 120。'
@@ -20,10 +21,20 @@ Page({
 
   onLoad() {
     const heartline = getApp().heartline
+    // A counsellor's messages, polled while a handoff is open (utils/counsellor.js).
+    this.counsellor = createCounsellorPoller({
+      wx: wx,
+      session: heartline.session,
+      requester: heartline.requester,
+      onMessages: (list) => this.conversation.receive(list)
+    })
     this.conversation = createConversation({
       wx: wx,
       asker: heartline.asker,
       network: heartline.network,
+      onAnswer: (result) => {
+        if (opensHandoff(result)) this.counsellor.start()
+      },
       render: (messages, id) => {
         const changed = id && messages.find((m) => m.id === id)
         const update = { messages: messages, scrollTo: id ? 'a-' + id : '' }
@@ -35,9 +46,19 @@ Page({
     this.setData({ messages: this.conversation.messages(), showNotice: !consent.hasAccepted(wx) })
   },
 
-  // Back from the background (or a relaunch): answers that were on their way are fetched again.
+  // Back from the background (or a relaunch): answers that were on their way are fetched again,
+  // and a counsellor's messages if a handoff is open.
   onShow() {
     if (this.conversation) this.conversation.resume()
+    if (this.counsellor) this.counsellor.show()
+  },
+
+  onHide() {
+    if (this.counsellor) this.counsellor.hide()
+  },
+
+  onUnload() {
+    if (this.counsellor) this.counsellor.hide()
   },
 
   acceptNotice() {
@@ -86,6 +107,7 @@ Page({
         this.setData({ deleting: true })
         this.conversation.forget().then(
           () => {
+            this.counsellor.reset()
             this.setData({ deleting: false })
             wx.showToast({ title: '已删除', icon: 'success' })
           },
