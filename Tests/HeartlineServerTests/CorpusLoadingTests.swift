@@ -19,6 +19,7 @@ import Testing
             #expect(checker.violations(in: CategoryFollowUps.text(for: category, language: .zh)).isEmpty)
         }
         #expect(checker.violations(in: RetrievalModel.clarification(.zh)).isEmpty)
+        for language in [ReplyLanguage.zh, .en] { #expect(checker.violations(in: RetrievalModel.outOfScopeReply(language)).isEmpty) }
         #expect(failing.isEmpty, "\(failing)")
         #expect(try ModelFactory.checked(try CorpusLoader.starter()).count == (try CorpusLoader.starter()).count)
     }
