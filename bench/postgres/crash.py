@@ -11,6 +11,8 @@ more than once (a crash between answering and the done marker) is reported.
 """
 import http.client, json, os, random, signal, subprocess, sys, tempfile, threading, time
 
+from instances import post_local, start_instance
+
 bin_path, url, psql = sys.argv[1], sys.argv[2], sys.argv[3].split()
 kills = int(sys.argv[4]) if len(sys.argv) > 4 else 20
 clients = int(sys.argv[5]) if len(sys.argv) > 5 else 16
@@ -24,34 +26,11 @@ stop = threading.Event()
 
 
 def start(port):
-    data = os.path.join(work, str(port))
-    os.makedirs(data, exist_ok=True)
-    log = open(os.path.join(data, "serve.log"), "ab")
-    env = dict(os.environ, HEARTLINE_STORE=url)
-    procs[port] = subprocess.Popen([bin_path, "serve", "--port", str(port), "--data-dir", data, "--log-level", "warning"],
-                                   stdout=log, stderr=log, env=env)
-    for _ in range(300):
-        try:
-            c = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
-            c.request("GET", "/readyz")
-            if c.getresponse().status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.05)
-    raise SystemExit(f"instance on {port} did not become ready")
+    procs[port] = start_instance(bin_path, url, work, port, "warning", 300)
 
 
 def post(port, mid, user):
-    body = json.dumps({"user": user, "text": "最近总是失眠，晚上翻来覆去睡不着怎么办", "id": mid})
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        c.request("POST", "/v1/local/messages", body, {"Content-Type": "application/json"})
-        r = c.getresponse()
-        data = r.read()
-        return r.status, (json.loads(data) if r.status == 200 else None)
-    finally:
-        c.close()
+    return post_local(port, mid, user, "最近总是失眠，晚上翻来覆去睡不着怎么办", 30)
 
 
 def client(n):

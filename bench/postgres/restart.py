@@ -14,6 +14,8 @@ MODE: fast | immediate (pg_ctl restart -m MODE) | down (stop -m fast, wait DOWN_
 """
 import http.client, json, os, signal, subprocess, sys, tempfile, threading, time
 
+from instances import post_local, start_instance
+
 bin_path, url = sys.argv[1], sys.argv[2]
 pgctl, isready, psql = sys.argv[3].split(), sys.argv[4].split(), sys.argv[5].split()
 mode = sys.argv[6]
@@ -31,34 +33,11 @@ stop = threading.Event()
 
 
 def start(port):
-    data = os.path.join(work, str(port))
-    os.makedirs(data, exist_ok=True)
-    log = open(os.path.join(data, "serve.log"), "ab")
-    env = dict(os.environ, HEARTLINE_STORE=url)
-    procs[port] = subprocess.Popen([bin_path, "serve", "--port", str(port), "--data-dir", data, "--log-level", "info"],
-                                   stdout=log, stderr=log, env=env)
-    for _ in range(600):
-        try:
-            c = http.client.HTTPConnection("127.0.0.1", port, timeout=1)
-            c.request("GET", "/readyz")
-            if c.getresponse().status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.05)
-    raise SystemExit(f"instance on {port} did not become ready")
+    procs[port] = start_instance(bin_path, url, work, port, "info", 600)
 
 
 def post(port, mid, user, timeout=10):
-    body = json.dumps({"user": user, "text": f"最近总是失眠，晚上翻来覆去睡不着怎么办 {mid}", "id": mid})
-    c = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
-    try:
-        c.request("POST", "/v1/local/messages", body, {"Content-Type": "application/json"})
-        r = c.getresponse()
-        data = r.read()
-        return r.status, (json.loads(data) if r.status == 200 else None)
-    finally:
-        c.close()
+    return post_local(port, mid, user, f"最近总是失眠，晚上翻来覆去睡不着怎么办 {mid}", timeout)
 
 
 def client(n):
