@@ -14,12 +14,13 @@ command -v wrk >/dev/null || { echo "needs wrk (apt-get install wrk)"; exit 1; }
 swift build -c release --product heartline --scratch-path .build-release >/dev/null
 bin=.build-release/release/heartline
 data=$(mktemp -d /tmp/heartline-bench.XXXXXX)
-HEARTLINE_SAFETY_RATE_LIMIT_PER_MINUTE=10000 HEARTLINE_SAFETY_RATE_LIMIT_PER_DAY=1000000 HEARTLINE_SAFETY_MAX_REPEATS=1000000 \
+HEARTLINE_SAFETY_RATE_LIMIT_PER_MINUTE=10000 HEARTLINE_SAFETY_RATE_LIMIT_PER_DAY=1000000 HEARTLINE_SAFETY_MAX_REPEATS=1000 \
   HEARTLINE_QUEUE_CAPACITY=100000 \
   "$bin" serve --port "$port" --data-dir "$data" --log-level warning > "$data/serve.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$data"' EXIT
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.1; done
+curl -sf "http://127.0.0.1:$port/readyz" >/dev/null || { echo "the server did not start:"; cat "$data/serve.log"; exit 1; }
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
 ticks_per_second=$(getconf CLK_TCK)

@@ -40,24 +40,35 @@ public enum RoleConsistency {
     ]
 
     /// Roles the reply names that the question gives no cue for (role names, in table order).
+    /// Runs for every answer the retrieval model gives, so it searches UTF-8 bytes: Foundation's
+    /// `String.contains` (locale-aware folding) cost a third of the server's CPU per message.
     public static func invented(reply: String, question: String) -> [String] {
-        let r = TextNormalizer.fold(reply).lowercased()
-        let q = TextNormalizer.fold(question).lowercased()
+        let r = Array(TextNormalizer.fold(reply).lowercased().utf8)
+        var q: [UInt8]?
         return roles.filter { role in
-            role.words.contains { contains(r, $0) } && !role.cues.contains { contains(q, $0) }
+            guard role.words.contains(where: { contains(r, $0) }) else { return false }
+            if q == nil { q = Array(TextNormalizer.fold(question).lowercased().utf8) }
+            return !role.cues.contains { contains(q ?? [], $0) }
         }.map(\.name)
     }
 
-    /// Substring match; Latin words must stand alone ("son" is not in "person", "cat" not in "educate").
-    static func contains(_ text: String, _ word: String) -> Bool {
-        guard word.unicodeScalars.allSatisfy({ $0.isASCII }) else { return text.contains(word) }
-        var rest = text[...]
-        while let range = rest.range(of: word) {
-            let before = range.lowerBound == text.startIndex ? nil : text[text.index(before: range.lowerBound)]
-            let after = range.upperBound == text.endIndex ? nil : text[range.upperBound]
-            let isLetter = { (c: Character?) in c.map { $0.isLetter && $0.isASCII } ?? false }
-            if !isLetter(before) && (!isLetter(after) || after == "s") { return true }
-            rest = text[range.upperBound...]
+    /// Substring match on UTF-8 bytes; Latin words must stand alone ("son" is not in "person", "cat"
+    /// not in "educate"; a plural "s" may follow).
+    static func contains(_ text: [UInt8], _ word: String) -> Bool {
+        let needle = Array(word.utf8)
+        guard !needle.isEmpty, needle.count <= text.count else { return false }
+        let latin = needle.allSatisfy { $0 < 0x80 }
+        func isLetter(_ byte: UInt8) -> Bool { (0x61...0x7A).contains(byte) || (0x41...0x5A).contains(byte) }
+        var start = 0
+        while start + needle.count <= text.count {
+            if text[start] == needle[0], text[start..<(start + needle.count)].elementsEqual(needle) {
+                guard latin else { return true }
+                let end = start + needle.count
+                let before = start > 0 && isLetter(text[start - 1])
+                let after = end < text.count && isLetter(text[end]) && text[end] != UInt8(ascii: "s")
+                if !before && !after { return true }
+            }
+            start += 1
         }
         return false
     }
