@@ -7,7 +7,6 @@ local counter = 0
 local threads = {}
 local prefix = "p"
 local users = 5000
-local sources = {}
 local openings = {
   "这两周", "最近一个月", "开学以后", "换了工作之后", "搬家以后", "考试前", "分手之后", "放假在家",
 }
@@ -31,7 +30,7 @@ end
 
 function init(args)
   counter = 0
-  sources = {}
+  for _, k in ipairs({ "retrieval", "model", "safety", "fixed", "handoff", "cache", "other" }) do _G["count_" .. k] = 0 end
   if args[1] then prefix = args[1] end
   wrk.headers["Content-Type"] = "application/json"
 end
@@ -45,16 +44,24 @@ function request()
   return wrk.format("POST", "/v1/local/messages", nil, body)
 end
 
+-- wrk copies only plain values between a thread and the main state, so each source is counted in
+-- a global number of its own (count_<source>) and summed in done().
+local known = { "retrieval", "model", "safety", "fixed", "handoff", "cache", "other" }
+
 function response(status, headers, body)
-  local source = string.match(body, '"source":"(%a+)"') or ("http" .. status)
-  sources[source] = (sources[source] or 0) + 1
+  local source = string.match(body, '"source":"(%a+)"') or "other"
+  local name = "count_" .. source
+  if _G[name] == nil then name = "count_other" end
+  _G[name] = _G[name] + 1
 end
 
 function done(summary, latency, requests)
   local total = {}
   for _, thread in ipairs(threads) do
-    local counts = thread:get("sources")
-    for k, v in pairs(counts or {}) do total[k] = (total[k] or 0) + v end
+    for _, k in ipairs(known) do
+      local v = thread:get("count_" .. k) or 0
+      if v > 0 then total[k] = (total[k] or 0) + v end
+    end
   end
   io.write(string.format("non-2xx: %d, errors: connect %d read %d write %d timeout %d\n",
     summary.errors.status, summary.errors.connect, summary.errors.read, summary.errors.write, summary.errors.timeout))
