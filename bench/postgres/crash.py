@@ -11,7 +11,7 @@ more than once (a crash between answering and the done marker) is reported.
 """
 import http.client, json, os, random, signal, subprocess, sys, tempfile, threading, time
 
-from instances import post_local, start_instance
+from instances import post_local, post_until_acked, start_instance
 
 bin_path, url, psql = sys.argv[1], sys.argv[2], sys.argv[3].split()
 kills = int(sys.argv[4]) if len(sys.argv) > 4 else 20
@@ -38,23 +38,9 @@ def client(n):
     while not stop.is_set():
         i += 1
         mid, user = f"c{n}-{i}", f"u{(n * 37 + i) % 200}"
-        attempt = 0
-        while True:
-            port = ports[(n + i + attempt) % 2]
-            attempt += 1
-            try:
-                status, reply = post(port, mid, user)
-            except OSError:
-                status, reply = 0, None
-            with lock:
-                stats["posts"] += 1
-            if status == 200:
-                with lock:
-                    acked[mid] = reply["body"]
-                break
-            with lock:
-                stats["failures"] += 1
-            time.sleep(0.05)
+        _, reply = post_until_acked(post, ports, n, i, mid, user, lock, stats)
+        with lock:
+            acked[mid] = reply["body"]
 
 
 def sql(q):

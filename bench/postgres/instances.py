@@ -35,3 +35,24 @@ def post_local(port, mid, user, text, timeout):
         return r.status, (json.loads(data) if r.status == 200 else None)
     finally:
         c.close()
+
+
+def post_until_acked(post, ports, n, i, mid, user, lock, stats, keep_going=lambda: True):
+    """Retries one message like a platform (same id, alternating instances) until a 200; returns
+    (port, reply) or None when `keep_going` says stop. Counts posts and failures in `stats`."""
+    attempt = 0
+    while keep_going():
+        port = ports[(n + i + attempt) % 2]
+        attempt += 1
+        try:
+            status, reply = post(port, mid, user)
+        except OSError:
+            status, reply = 0, None
+        with lock:
+            stats["posts"] += 1
+        if status == 200:
+            return port, reply
+        with lock:
+            stats["failures"] += 1
+        time.sleep(0.05)
+    return None

@@ -14,7 +14,7 @@ MODE: fast | immediate (pg_ctl restart -m MODE) | down (stop -m fast, wait DOWN_
 """
 import http.client, json, os, signal, subprocess, sys, tempfile, threading, time
 
-from instances import post_local, start_instance
+from instances import post_local, post_until_acked, start_instance
 
 bin_path, url = sys.argv[1], sys.argv[2]
 pgctl, isready, psql = sys.argv[3].split(), sys.argv[4].split(), sys.argv[5].split()
@@ -45,24 +45,12 @@ def client(n):
     while not stop.is_set():
         i += 1
         mid, user = f"r{n}-{i}", f"u{(n * 37 + i) % 1000}"
-        attempt = 0
-        while not stop.is_set():
-            port = ports[(n + i + attempt) % 2]
-            attempt += 1
-            try:
-                status, reply = post(port, mid, user)
-            except OSError:
-                status, reply = 0, None
+        acked_at = post_until_acked(post, ports, n, i, mid, user, lock, stats, keep_going=lambda: not stop.is_set())
+        if acked_at:
+            port, reply = acked_at
             with lock:
-                stats["posts"] += 1
-            if status == 200:
-                with lock:
-                    acked[mid] = reply["body"]
-                    last_ok[port] = time.time()
-                break
-            with lock:
-                stats["failures"] += 1
-            time.sleep(0.05)
+                acked[mid] = reply["body"]
+                last_ok[port] = time.time()
 
 
 def run(cmd):
