@@ -270,9 +270,14 @@ public struct CrisisDetector: CrisisDetecting {
     }
 
     /// Topic questions and other people's troubles do not build toward a crisis of the speaker.
+    /// Whether a detection builds up toward sustained distress: topic questions, other people's
+    /// troubles and everyday distress (stress, anxiety, feeling low, which the everyday concern
+    /// rules flag for a caring reply) do not; hopelessness and thoughts of not being here do.
     private static func counts(_ detection: Detection) -> Bool {
-        detection.reasons.contains { $0 != "topic" && $0 != "third_party" }
+        detection.reasons.contains { !nonCumulative.contains($0) }
     }
+
+    private static let nonCumulative: Set<String> = ["topic", "third_party", "everyday_distress"]
 
     static func summarise(_ findings: [RuleEngine.Finding]) -> Detection {
         var tier = SafetyTier.none

@@ -80,6 +80,19 @@ import Testing
         #expect(bundled.detect("你还在吗", recent: ["我刚吞了一整瓶安眠药"]).tier == .crisis)
     }
 
+    /// Everyday distress over several turns gets a caring reply each time, not a crisis: only
+    /// hopelessness builds up to one (found by the local-channel benchmark: 6 % of its everyday
+    /// questions came back as crises once the earlier turns were everyday distress).
+    @Test func everydayDistressDoesNotBuildUpToACrisis() throws {
+        let bundled = try CrisisDetector.bundled()
+        let distress = bundled.detect("和室友关系很僵，每天回宿舍都很压抑，怎么相处",
+                                      recent: ["一坐下学习就心慌，注意力集中不了怎么办", "工作压力好大，每天都好压抑"])
+        #expect(distress.tier == .concern, "\(distress.reasons)")
+        let hopeless = bundled.detect("我就是个废物，以后都不会好起来了",
+                                      recent: ["感觉这辈子就这样了，看不到任何希望", "我觉得自己一点价值都没有"])
+        #expect(hopeless.tier == .crisis, "\(hopeless.reasons)")
+    }
+
     @Test(arguments: ["我最近总是失眠怎么办", "电脑系统崩溃了怎么办", "废物利用有什么好点子", "考试前有点紧张正常吗"])
     func everydayQuestionsStayOrdinary(_ text: String) {
         #expect(detection(text).tier == .none, "\(text)")
