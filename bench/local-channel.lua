@@ -4,6 +4,8 @@
 -- argument prefixes every message id, so that several wrk processes never send the same id:
 --   wrk ... -s bench/local-channel.lua URL -- PREFIX
 local counter = 0
+-- The values of Reply.Source (Sources/ChatCore/Reply.swift), and "other" for anything else.
+local known = { "retrieval", "model", "fallback", "crisis", "concern", "outputReplaced", "fixed", "blocked", "failSafe", "handoff", "other" }
 local threads = {}
 local prefix = "p"
 local users = 5000
@@ -30,7 +32,7 @@ end
 
 function init(args)
   counter = 0
-  for _, k in ipairs({ "retrieval", "model", "safety", "fixed", "handoff", "cache", "other" }) do _G["count_" .. k] = 0 end
+  for _, k in ipairs(known) do _G["count_" .. k] = 0 end
   if args[1] then prefix = args[1] end
   wrk.headers["Content-Type"] = "application/json"
 end
@@ -46,10 +48,9 @@ end
 
 -- wrk copies only plain values between a thread and the main state, so each source is counted in
 -- a global number of its own (count_<source>) and summed in done().
-local known = { "retrieval", "model", "safety", "fixed", "handoff", "cache", "other" }
 
 function response(status, headers, body)
-  local source = string.match(body, '"source":"(%a+)"') or "other"
+  local source = string.match(body, '"source":"(%w+)"') or "other"
   local name = "count_" .. source
   if _G[name] == nil then name = "count_other" end
   _G[name] = _G[name] + 1
