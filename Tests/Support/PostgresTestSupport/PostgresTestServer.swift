@@ -238,21 +238,26 @@ public final class PostgresTestServer: Sendable {
 
     /// A loopback port nobody listens on right now, and never one this test process handed out
     /// before: a cluster stopped for a restart test must get its own port back, not find another
-    /// test's cluster on it (pg_isready would then succeed against the wrong server).
+    /// test's cluster on it (pg_isready would then succeed against the wrong server). Taken below
+    /// Linux's ephemeral range (32768–60999): the kernel hands those to every other test's
+    /// `bind(0)` and outgoing connection, and one did take a cluster's port during its 30 s outage.
     static func freePort() -> Int {
         while true {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            defer { close(fd) }
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            address.sin_port = 0
-            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-            _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-            _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-            let port = Int(UInt16(bigEndian: address.sin_port))
-            if handedOut.withLock({ $0.insert(port).inserted }) { return port }
+            let port = Int.random(in: 20_000..<32_000)
+            guard isFree(port), handedOut.withLock({ $0.insert(port).inserted }) else { continue }
+            return port
         }
+    }
+
+    private static func isFree(_ port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        let length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        return withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } } == 0
     }
 
     private static let handedOut = Mutex<Set<Int>>([])
