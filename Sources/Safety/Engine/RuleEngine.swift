@@ -38,7 +38,7 @@ struct RuleEngine: Sendable {
     struct Context {
         var hardNegative, topic, negation, notNegation, frame, frameAfter, selfWords, otherPeople, preposition, immediate, number, many: Int32
         var past, recovered, deescalation, accident, dream, calm, subordinate, mainClause: Int32
-        var question, joke, serious, degree, fiction, grievance, resolve: Int32
+        var question, joke, serious, degree, fiction, grievance, resolve, affirmation: Int32
     }
 
     let canonicalizer: Canonicalizer
@@ -118,7 +118,7 @@ struct RuleEngine: Sendable {
             subordinate: id(EngineClass.subordinate), mainClause: id(EngineClass.mainClause),
             question: id(EngineClass.question), joke: id(EngineClass.joke), serious: id(EngineClass.serious),
             degree: id(EngineClass.degree), fiction: id(EngineClass.fiction), grievance: id(EngineClass.grievance),
-            resolve: id(EngineClass.resolve)
+            resolve: id(EngineClass.resolve), affirmation: id(EngineClass.affirmation)
         )
     }
 
