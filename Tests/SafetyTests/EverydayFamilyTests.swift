@@ -112,6 +112,19 @@ import Testing
         #expect(bundled.rulesDetect("这条路线走法最不累，膝盖不疼", recent: []).tier != .crisis)
     }
 
+    /// A degree complement with 到 is hyperbole like one with 得 (热到想死), but a second wish later in
+    /// the message is not lowered with the first; `去si` reads 去死 only as a whole word, not in
+    /// 去Singapore (found studying sealed v4).
+    @Test func degreeComplementsAndWholeWordSlang() throws {
+        let bundled = try CrisisDetector.bundled()
+        #expect(bundled.rulesDetect("热到想死，空调又坏了", recent: []).tier != .crisis)
+        #expect(bundled.rulesDetect("题目算到想死", recent: []).tier != .crisis)
+        #expect(bundled.rulesDetect("累到想死，真的不想活了，药都准备好了", recent: []).tier == .crisis)
+        #expect(bundled.rulesDetect("累得想死，我不想活了", recent: []).tier == .crisis)
+        #expect(bundled.rulesDetect("下个月要去Singapore出差", recent: []).tier == .none)
+        #expect(bundled.rulesDetect("今天好想si", recent: []).tier == .crisis)
+    }
+
     /// Everyday distress over several turns gets a caring reply each time, not a crisis: only
     /// hopelessness builds up to one (found by the local-channel benchmark: 6 % of its everyday
     /// questions came back as crises once the earlier turns were everyday distress).

@@ -152,18 +152,26 @@ struct RuleEngine: Sendable {
             }
         }
         // What a negated phrase contains is negated too: in "没有想过自杀" the bare 自杀 is.
+        // One finding per rule, except that a crisis found again further on by the same rule is
+        // kept as well: in 累到想死，真的不想活了 the second wish is not lowered with the first.
         var best: [Int: Finding] = [:]
         var order: [Int] = []
+        var again: [Finding] = []
         for (rule, finding) in candidates {
             if negated.contains(where: { $0.start <= finding.start && finding.end <= $0.end }) { continue }
             if let current = best[rule] {
-                if rank(finding.label) > rank(current.label) { best[rule] = finding }
+                if rank(finding.label) > rank(current.label) {
+                    best[rule] = finding
+                } else if finding.label == "crisis", current.label == "crisis", finding.start >= current.end,
+                          !again.contains(where: { $0.rule == finding.rule && finding.start < $0.end }) {
+                    again.append(finding)
+                }
             } else {
                 best[rule] = finding
                 order.append(rule)
             }
         }
-        return order.compactMap { best[$0] }
+        return order.compactMap { best[$0] } + again
     }
 
     private func rank(_ label: String) -> Int {
