@@ -125,6 +125,21 @@ import Testing
         #expect(bundled.rulesDetect("今天好想si", recent: []).tier == .crisis)
     }
 
+    /// Concepts found missing in sealed v4's study, each in words of its own: a 了断 given to
+    /// oneself, a prayer not to wake, a meteor as a passive event, asking why one still lives,
+    /// an overdose asked as coma or organ failure, Cantonese cutting (鎅手), taking someone along.
+    @Test func conceptsFromTheStudyOfSealedV4() throws {
+        let bundled = try CrisisDetector.bundled()
+        let crises = [
+            "等这个项目结束，我就给自己做个了断", "晚上睡觉前都在祈祷别让我醒了", "真希望一块陨石掉下来正好砸到我",
+            "像我这种没人要的人为什么还要活着", "安眠药吃多少会昏迷过去", "琴晚又鎅手，止唔到血",
+            "反正我不会一个人走，要拉上他垫背", "I'm not going alone, I'm taking him with me",
+        ]
+        for text in crises { #expect(bundled.rulesDetect(text, recent: []).tier == .crisis, "\(text)") }
+        let harmless = ["这个游戏的装备以后用不着了，都送给朋友", "一整盒猫罐头打折，买不买", "陨石是怎么形成的？"]
+        for text in harmless { #expect(bundled.rulesDetect(text, recent: []).tier != .crisis, "\(text)") }
+    }
+
     /// Everyday distress over several turns gets a caring reply each time, not a crisis: only
     /// hopelessness builds up to one (found by the local-channel benchmark: 6 % of its everyday
     /// questions came back as crises once the earlier turns were everyday distress).
