@@ -31,6 +31,7 @@ public func buildApplication(
         sessions: dependencies.sessions,
         inbox: dependencies.inbox,
         handoffs: handoffs,
+        feedback: dependencies.feedback,
         model: dependencies.model,
         safety: dependencies.safety,
         observer: MetricsPipelineObserver(metrics: dependencies.metrics, next: dependencies.observer),
