@@ -5,6 +5,7 @@ import HummingbirdTesting
 import HTTPTypes
 import NIOCore
 import Safety
+import Storage
 import Testing
 import WeChatTestSupport
 
