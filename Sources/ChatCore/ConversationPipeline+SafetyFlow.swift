@@ -28,7 +28,7 @@ extension ConversationPipeline {
             intent: completion.intent, category: completion.category
         )
         do {
-            if case .replace(let reason, let replacement) = try await safety.checkOutput(completion.text, for: input) {
+            if case .replace(let reason, let replacement) = try await safety.checkOutput(completion.text, origin: completion.origin, for: input) {
                 logger.warning("model reply replaced by output check", metadata: ["safety.output_reason": "\(reason)"])
                 observer.record(.outputReplaced(reason: reason))
                 outcome.body = replacement
@@ -63,7 +63,7 @@ extension ConversationPipeline {
             return supportive
         }
         do {
-            if case .replace(let reason, _) = try await safety.checkOutput(completion.text, for: input) {
+            if case .replace(let reason, _) = try await safety.checkOutput(completion.text, origin: completion.origin, for: input) {
                 logger.warning("model reply failed the output check; supportive reply", metadata: ["safety.output_reason": "\(reason)"])
                 observer.record(.outputReplaced(reason: reason))
                 return supportive

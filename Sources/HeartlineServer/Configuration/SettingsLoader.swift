@@ -135,6 +135,7 @@ public struct SettingsLoader {
         s.workers = int("workers", range: 1...4096) ?? s.workers
         s.sweepInterval = milliseconds("session.sweepIntervalMs", range: 1000...86_400_000) ?? s.sweepInterval
         loadSafety(into: &s.safety)
+        checkModeration(s)
         loadHandoff(into: &s.handoff, telegramEnabled: s.telegram.isEnabled)
         problems += WeChatSettingsLoader.load(reader, into: &s.wechat)
         if s.metrics.enabled == true, !s.isLoopback, s.metrics.token == nil {
