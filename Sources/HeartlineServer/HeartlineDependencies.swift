@@ -135,7 +135,7 @@ public struct HeartlineDependencies: Sendable {
         readiness.set("model", healthy: true)
         let wechat = try WeChatServices.live(settings: settings.wechat, httpClient: httpClient, logger: logger)
 
-        let (safety, safetyServices) = try SafetyFactory.layer(settings: settings, httpClient: httpClient, logger: logger)
+        let (safety, safetyServices) = try SafetyFactory.layer(settings: settings, httpClient: httpClient, logger: logger, metrics: metrics)
         readiness.set("safety", healthy: true)
         let telegram = withInbox
             ? try TelegramComponents.live(settings: settings.telegram, dataDirectory: settings.dataDirectory, httpClient: httpClient, hasher: hasher, logger: logger)

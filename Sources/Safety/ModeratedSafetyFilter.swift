@@ -22,17 +22,22 @@ public final class ModeratedSafetyFilter: SafetyFilter {
     let budget: Duration
     let responder = SafetyResponder()
     public let counters: SafetyCounters
+    /// Told of every check: stage (`input`, `output`) and outcome (`clear`, `flagged`, `error`,
+    /// `timeout`), for metrics.
+    let onCheck: @Sendable (_ stage: String, _ outcome: String) -> Void
     let logger: Logger
 
     public init(
         base: any SafetyFilter, moderator: any ContentModerator, budget: Duration, counters: SafetyCounters = SafetyCounters(),
-        logger: Logger = Logger(label: "heartline.safety.moderation")
+        logger: Logger = Logger(label: "heartline.safety.moderation"),
+        onCheck: @escaping @Sendable (_ stage: String, _ outcome: String) -> Void = { _, _ in }
     ) {
         self.base = base
         self.moderator = moderator
         self.budget = budget
         self.counters = counters
         self.logger = logger
+        self.onCheck = onCheck
     }
 
     public func assessInput(_ input: SafetyInput) async throws -> InputVerdict {
@@ -106,14 +111,17 @@ public final class ModeratedSafetyFilter: SafetyFilter {
         switch outcome {
         case .success(let result)?:
             counters.increment("moderation.\(stage).\(result.anySelfHarm ? "flagged" : "clear")")
+            onCheck(stage, result.anySelfHarm ? "flagged" : "clear")
             logger.debug("moderation answered", metadata: ["moderation.stage": "\(stage)", "moderation.latency_ms": "\(elapsed)"])
             return result
         case .failure(let error)?:
             counters.increment("moderation.\(stage).error")
+            onCheck(stage, "error")
             logger.warning("moderation failed", metadata: ["moderation.stage": "\(stage)", "error.kind": "\(Self.kind(of: error))", "moderation.latency_ms": "\(elapsed)"])
             return nil
         case nil:
             counters.increment("moderation.\(stage).timeout")
+            onCheck(stage, "timeout")
             logger.warning("moderation over budget", metadata: ["moderation.stage": "\(stage)", "moderation.budget_ms": "\(budget.milliseconds)"])
             return nil
         }

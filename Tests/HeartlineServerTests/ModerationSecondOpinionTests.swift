@@ -89,6 +89,11 @@ import Testing
                     // A local crisis is answered by the local detector alone, service or not.
                     let local = try await ask("e", "我今晚就去跳楼")
                     #expect(local["tier"] as? String == "crisis")
+                    // Every check is counted by stage and outcome.
+                    let metrics = String(decoding: dependencies.metrics.render() ?? [], as: UTF8.self).split(separator: "\n")
+                    let lines = metrics.filter { $0.hasPrefix("heartline_moderation_checks_total{") }
+                    #expect(lines.contains { $0.contains("stage=\"input\"") && $0.contains("outcome=\"flagged\"") })
+                    #expect(lines.contains { $0.contains("stage=\"output\"") && $0.contains("outcome=\"error\"") })
                 }
             } catch {
                 await dependencies.close()

@@ -10,7 +10,9 @@ import ServiceLifecycle
 /// lexicon, the operator's blocklist, rate limits, and the operator alert sender when configured;
 /// with `safety.moderation.enabled`, the remote moderation second opinion around it.
 enum SafetyFactory {
-    static func layer(settings: HeartlineSettings, httpClient: HTTPClient, logger: Logger) throws -> (any SafetyFilter, [any Service]) {
+    static func layer(
+        settings: HeartlineSettings, httpClient: HTTPClient, logger: Logger, metrics: HeartlineMetrics? = nil
+    ) throws -> (any SafetyFilter, [any Service]) {
         let safety = settings.safety
         var alerts: AlertDispatcher?
         var services: [any Service] = []
@@ -33,7 +35,8 @@ enum SafetyFactory {
         guard safety.moderation.enabled, !settings.model.name.isEmpty else { return (layer, services) }
         let moderated = ModeratedSafetyFilter(
             base: layer, moderator: moderator(settings: settings, httpClient: httpClient, logger: logger),
-            budget: safety.moderation.budget, counters: layer.counters, logger: logger.with(label: "heartline.safety.moderation")
+            budget: safety.moderation.budget, counters: layer.counters, logger: logger.with(label: "heartline.safety.moderation"),
+            onCheck: { stage, outcome in metrics?.moderation(stage: stage, outcome: outcome) }
         )
         logger.info("moderation second opinion on", metadata: [
             "moderation.model": "\(safety.moderation.model)", "moderation.budget_ms": "\(safety.moderation.budget.milliseconds)",
