@@ -6,8 +6,9 @@ import Logging
 /// (`safety.moderation`, docs/safety.md "Moderation second opinion").
 ///
 /// The local verdict is always taken first and never lowered: the second opinion can only raise
-/// a tier. On input, `self-harm/intent` or `self-harm/instructions` make a message a crisis and
-/// `self-harm` alone at least a concern; a local crisis is not sent at all (nothing to raise). On
+/// a tier. On input, `self-harm/intent` or `self-harm/instructions` make a message a crisis (even
+/// one the local layer refused, as a local crisis would be) and `self-harm` alone turns an allowed
+/// message into a concern; a local crisis is not sent at all (nothing to raise). On
 /// output, only replies of the remote model (`Completion.Origin.primary`) are sent — the
 /// retrieval corpus and fixed replies are the project's own vetted text — and any self-harm
 /// category replaces the reply with the safe reply.
@@ -61,14 +62,11 @@ public final class ModeratedSafetyFilter: SafetyFilter {
             counters.increment("moderation.raised.crisis")
             return .crisis(reasons: reasons, response: response)
         }
-        guard result.selfHarm else { return local }
-        switch local {
-        case .crisis, .concern:
-            return local
-        case .allow, .blocked:
-            counters.increment("moderation.raised.concern")
-            return .concern(reasons: reasons, response: responder.concern([.selfHarm], language: language))
-        }
+        // Like the local layer's own order: only a crisis wins over a refusal (blocklist, spam,
+        // abuse, rate limit); a concern does not.
+        guard result.selfHarm, case .allow = local else { return local }
+        counters.increment("moderation.raised.concern")
+        return .concern(reasons: reasons, response: responder.concern([.selfHarm], language: language))
     }
 
     public func checkOutput(_ reply: String, for input: SafetyInput) async throws -> OutputVerdict {

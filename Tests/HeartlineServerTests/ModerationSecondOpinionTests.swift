@@ -35,10 +35,11 @@ import Testing
             fake.set(.normal)
             await #expect(throws: ModelError.self) { try await client(base, key: "sk-wrong").moderate("x", deadline: soon()) }
 
-            fake.set(.slow(.seconds(10)))
+            fake.set(.slow(.seconds(120)))
             let started = ContinuousClock.now
             await #expect(throws: ModelError.timeout) { try await moderation.moderate("x", deadline: started + .milliseconds(300)) }
-            #expect(ContinuousClock.now - started < .seconds(3))
+            // The deadline holds (with slack for a loaded machine), never the service's 120 s.
+            #expect(ContinuousClock.now - started < .seconds(30))
         }
     }
 

@@ -91,22 +91,28 @@ final class ScriptedModerator: ContentModerator, Sendable {
         }
         #expect(kept == ["local"])
         // A refusal (abuse) flagged with intent becomes a crisis: crisis wins over every refusal.
-        let abusive = filter(ScriptedModerator(["你这个傻逼机器人": .result(Self.intent)]))
+        let abusive = filter(ScriptedModerator(["你这个傻逼机器人": .result(Self.intent), "滚吧你这个傻逼机器人": .result(Self.selfHarmOnly)]))
         guard case .crisis = try await abusive.assessInput(input("你这个傻逼机器人")) else {
             Issue.record("intent on a refused message should raise to crisis")
+            return
+        }
+        // Self-harm alone does not lift a refusal (only a crisis wins over one, as in the local layer).
+        guard case .blocked("abuse", _) = try await abusive.assessInput(input("滚吧你这个傻逼机器人")) else {
+            Issue.record("self-harm alone must leave a refusal as it is")
             return
         }
     }
 
     @Test func inputGoesOnWithTheLocalVerdictWhenTheServiceFailsOrIsLate() async throws {
-        let moderator = ScriptedModerator(["broken": .failure, "late": .slow(.seconds(30))])
+        let moderator = ScriptedModerator(["broken": .failure, "late": .slow(.seconds(120))])
         let f = filter(moderator, budget: .milliseconds(300))
         #expect(try await f.assessInput(input("broken", language: .en)) == .allow)
         let started = ContinuousClock.now
         #expect(try await f.assessInput(input("late", language: .en)) == .allow)
         let waited = ContinuousClock.now - started
-        // Within the budget plus scheduling slack, never the service's 30 s.
-        #expect(waited < .seconds(3), "waited \(waited)")
+        // Within the budget plus generous scheduling slack (two cores shared with CPU-heavy tests),
+        // never the service's 120 s.
+        #expect(waited < .seconds(30), "waited \(waited)")
         #expect(f.counters["moderation.input.error"] == 1 && f.counters["moderation.input.timeout"] == 1)
         // The local detector still decides on its own.
         guard case .crisis = try await f.assessInput(input("我今晚就去跳楼")) else {
@@ -117,7 +123,7 @@ final class ScriptedModerator: ContentModerator, Sendable {
 
     @Test func remoteModelRepliesAreCheckedAndReplacedWhenFlaggedOrUnchecked() async throws {
         let moderator = ScriptedModerator([
-            "flagged reply": .result(Self.instructions), "broken reply": .failure, "late reply": .slow(.seconds(30)),
+            "flagged reply": .result(Self.instructions), "broken reply": .failure, "late reply": .slow(.seconds(120)),
         ])
         let f = filter(moderator, budget: .milliseconds(300))
         let context = input("q", language: .en)
