@@ -53,7 +53,9 @@ import Testing
             settings.model.baseURL = base
             settings.model.apiKey = fake.key
             settings.safety.moderation.enabled = true
-            settings.safety.moderation.budget = .milliseconds(500)
+            // Generous: this test is about the rules, not the deadline (the fake answers at once, and a
+            // loaded machine must not turn a verdict into a timeout; timeouts are tested above).
+            settings.safety.moderation.budget = .seconds(10)
             var logger = Logger(label: "moderation-test")
             logger.logLevel = .critical
             let dependencies = try await HeartlineDependencies.live(settings: settings, logger: logger)
