@@ -31,6 +31,19 @@ public struct PostgresFeedbackStore: FeedbackStore {
         }
     }
 
+    public func prune(votedBefore cutoff: Date) async throws -> Int {
+        try await run("prune feedback") {
+            try await pool.query(
+                "WITH gone AS (DELETE FROM heartline_feedback WHERE voted_at < \(cutoff) RETURNING 1) SELECT count(*)::bigint FROM gone",
+                "prune feedback", logger: queryLogger
+            ) { rows in
+                var removed: Int64 = 0
+                for try await count in rows.decode(Int64.self) { removed = count }
+                return Int(removed)
+            }
+        }
+    }
+
     public func tallies(since: Date) async throws -> [FeedbackTally] {
         try await run("read feedback") {
             try await pool.query(Self.talliesQuery(since: since), "read feedback", logger: queryLogger, read: Self.decodeTallies)

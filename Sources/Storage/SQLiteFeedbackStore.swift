@@ -33,6 +33,18 @@ public struct SQLiteFeedbackStore: FeedbackStore, Sendable {
         }
     }
 
+    public func prune(votedBefore cutoff: Date) async throws -> Int {
+        if let failure = store.failure { throw failure }
+        do {
+            return try await store.commits.commit(returning: { db in
+                try db.execute(sql: "DELETE FROM feedback WHERE voted_at < ?", arguments: [cutoff.timeIntervalSince1970])
+                return db.changesCount
+            })
+        } catch {
+            throw error as? StoreError ?? StoreError.unavailable("cannot prune feedback: \(error)")
+        }
+    }
+
     public func tallies(since: Date) async throws -> [FeedbackTally] {
         try store.read("read feedback") { db in
             let rows = try Row.fetchAll(

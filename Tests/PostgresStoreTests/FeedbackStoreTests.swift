@@ -34,6 +34,10 @@ import Testing
             #expect(try await store.feedback.tallies(since: answered.addingTimeInterval(100)).map(\.vote) == ["down"])
             try await store.feedback.delete(alice)
             #expect(try await store.feedback.tallies(since: .distantPast).map(\.vote) == ["up"])
+            // Retention: votes cast before the cutoff go.
+            try await store.feedback.record(vote(alice, "r-old", .down, at: -86400))
+            #expect(try await store.feedback.prune(votedBefore: answered) == 1)
+            #expect(try await store.feedback.prune(votedBefore: answered) == 0)
         }
         let oneShot = try await PostgresStore.feedbackTallies(configuration, since: .distantPast)
         #expect(oneShot.map(\.vote) == ["up"] && oneShot.first?.answerID == "insomnia#1")

@@ -51,6 +51,15 @@ import Testing
         #expect(tallies.map(\.vote) == ["up"])
     }
 
+    @Test func oldVotesArePruned() async throws {
+        let store = try openStore(directory)
+        try await store.feedback.record(vote(alice, "old", .down, at: 0))
+        try await store.feedback.record(vote(alice, "new", .up, at: 3600))
+        #expect(try await store.feedback.prune(votedBefore: answered.addingTimeInterval(60)) == 1)
+        #expect(try await store.feedback.tallies(since: .distantPast).map(\.vote) == ["up"])
+        #expect(try await store.feedback.prune(votedBefore: answered.addingTimeInterval(60)) == 0)
+    }
+
     @Test func aVersionTwoDatabaseGetsTheFeedbackTable() async throws {
         let path = directory + "/" + SQLiteStore.fileName
         do {

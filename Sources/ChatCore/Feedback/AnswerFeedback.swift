@@ -92,6 +92,8 @@ public protocol FeedbackStore: Sendable {
     func record(_ feedback: AnswerFeedback) async throws
     /// Deletes every vote of the user (`/forget`).
     func delete(_ user: UserHash) async throws
+    /// Deletes votes cast before `cutoff` (`feedback.retentionDays`); returns how many.
+    func prune(votedBefore cutoff: Date) async throws -> Int
     /// Votes cast at or after `since`, counted by source, tier, answer, intent, category, vote
     /// and reason.
     func tallies(since: Date) async throws -> [FeedbackTally]
