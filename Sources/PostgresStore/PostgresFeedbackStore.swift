@@ -91,11 +91,17 @@ extension PostgresStore {
         _ configuration: PostgresStoreConfiguration, since: Date, logger: Logger = Logger(label: "heartline.store.postgres")
     ) async throws -> [FeedbackTally] {
         let queryLogger = quiet(logger)
-        return try await withDeadline(configuration.requestTimeout * 6, "read feedback") {
-            try await withConnection(configuration, logger: queryLogger) { connection in
-                let rows = try await connection.query(PostgresFeedbackStore.talliesQuery(since: since), logger: queryLogger)
-                return try await PostgresFeedbackStore.decodeTallies(rows)
+        do {
+            return try await withDeadline(configuration.requestTimeout * 6, "read feedback") {
+                try await withConnection(configuration, logger: queryLogger) { connection in
+                    let rows = try await connection.query(PostgresFeedbackStore.talliesQuery(since: since), logger: queryLogger)
+                    return try await PostgresFeedbackStore.decodeTallies(rows)
+                }
             }
+        } catch {
+            throw StoreError.unavailable(
+                "cannot read feedback from \(configuration): \(describe(error)) (a schema older than version 3 has no feedback table: run `heartline store migrate`)"
+            )
         }
     }
 }

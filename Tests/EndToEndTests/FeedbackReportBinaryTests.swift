@@ -67,6 +67,9 @@ import Testing
         let url = try await Blocking.run { try server.createDatabase(database) }
         let directory = temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
+        // Before the schema has the table, the report says what to do.
+        let early = try await run(["feedback", "report", "--data-dir", directory], directory: directory, url: url)
+        #expect(early.status != 0 && early.output.contains("heartline store migrate"), "\(early.output)")
         #expect(try await run(["store", "migrate", "--data-dir", directory], directory: directory, url: url).status == 0)
         try await Blocking.run {
             try server.psql(
