@@ -4,7 +4,7 @@ import Logging
 import Synchronization
 
 /// A fake OpenAI-compatible server on loopback for the moderation second opinion: `POST
-/// /v1/moderations` in the documented wire format (docs/protocols.md, "Moderations") and a plain
+/// /v1/moderations` in the documented wire format (docs/protocols.md §C.10) and a plain
 /// `POST /v1/completions` for the remote model. It flags by marker words in the input, so tests
 /// say what the service thinks: `MARK_INTENT`, `MARK_INSTRUCTIONS`, `MARK_SELFHARM`.
 final class FakeModerationServer: Sendable {

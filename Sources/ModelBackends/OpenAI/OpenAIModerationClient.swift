@@ -2,7 +2,7 @@ import ChatCore
 import Foundation
 import NIOHTTP1
 
-/// `POST /v1/moderations` (docs/protocols.md, "Moderations"): the second opinion of
+/// `POST /v1/moderations` (docs/protocols.md §C.10): the second opinion of
 /// `safety.moderation`. Sends `{"model", "input": "<text>"}` and reads the three self-harm
 /// categories of the first result. Anything else — a non-2xx status, a body that is not the
 /// documented shape, a result without the three booleans — is an error, so the caller's
