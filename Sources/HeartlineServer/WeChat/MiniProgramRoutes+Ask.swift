@@ -65,7 +65,7 @@ extension MiniProgramRoutes {
                 }
             }
             if care, reply.resourceLine == nil { reply.resourceLine = hotline }
-            return respond(reply, language: language, hotline: hotline, duplicate: duplicate)
+            return respond(reply, language: language, hotline: hotline, duplicate: duplicate, replyID: replyID(for: reply, inboxID: inboxID, user: user))
         case .timedOut:
             logger.warning("mini-program answer not ready within the budget; fallback sent", metadata: ["chat.user": "\(user.short)"])
             return respond(Reply(body: ReplyCatalog.text(.fallback, language), source: .fallback), language: language, hotline: hotline, pending: true)
