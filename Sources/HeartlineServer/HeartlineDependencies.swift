@@ -131,14 +131,29 @@ public struct HeartlineDependencies: Sendable {
         var clientConfiguration = HTTPClient.Configuration(timeout: .init(connect: .seconds(5)))
         clientConfiguration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(8, settings.workers))
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
-        let model = try ModelFactory.chain(settings: settings, httpClient: httpClient, logger: logger, onEvent: metrics.model)
+        // Until the dependencies exist nothing owns the client, and AsyncHTTPClient must be shut
+        // down before it goes away: a failure below (a bad WeChat key, an unreadable lexicon)
+        // shuts it down before the error is thrown.
+        func owningClient<T>(_ make: () throws -> T) async throws -> T {
+            do {
+                return try make()
+            } catch {
+                try? await httpClient.shutdown()
+                throw error
+            }
+        }
+        let model = try await owningClient { try ModelFactory.chain(settings: settings, httpClient: httpClient, logger: logger, onEvent: metrics.model) }
         readiness.set("model", healthy: true)
-        let wechat = try WeChatServices.live(settings: settings.wechat, httpClient: httpClient, logger: logger)
+        let wechat = try await owningClient { try WeChatServices.live(settings: settings.wechat, httpClient: httpClient, logger: logger) }
 
-        let (safety, safetyServices) = try SafetyFactory.layer(settings: settings, httpClient: httpClient, logger: logger, metrics: metrics)
+        let (safety, safetyServices) = try await owningClient {
+            try SafetyFactory.layer(settings: settings, httpClient: httpClient, logger: logger, metrics: metrics)
+        }
         readiness.set("safety", healthy: true)
         let telegram = withInbox
-            ? try TelegramComponents.live(settings: settings.telegram, dataDirectory: settings.dataDirectory, httpClient: httpClient, hasher: hasher, logger: logger)
+            ? try await owningClient {
+                try TelegramComponents.live(settings: settings.telegram, dataDirectory: settings.dataDirectory, httpClient: httpClient, hasher: hasher, logger: logger)
+            }
             : nil
         var messengers: [ChatChannel: any Messenger] = [:]
         messengers[.wechat] = wechat?.messenger
