@@ -176,7 +176,7 @@ public struct CrisisDetector: CrisisDetecting {
         // Standing by a crisis of the turns before ("有时候觉得生病死掉也挺好" … "对，我是真的这么想"):
         // the same crisis, now confirmed. Only a turn that was a crisis by itself counts, so a
         // yes after a joke (周一不想活了😂 … 真的) stays what it is.
-        if engine.mentions(affirmationIn: current), !engine.mentions(deescalationIn: current),
+        if engine.mentions(affirmationIn: current, hits: hits), !engine.mentions(deescalationIn: current),
            let confirmed = earlier.lazy.compactMap({ self.crisisConcepts(of: $0) }).first {
             detection.tier = .crisis
             detection.reasons = ["escalation.affirmed"] + detection.reasons

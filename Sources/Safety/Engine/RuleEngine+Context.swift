@@ -141,9 +141,8 @@ extension RuleEngine {
     }
 
     /// Whether `text` says yes to, or stands by, what was said before (`是真的`, `yes`), not negated.
-    func mentions(affirmationIn text: CanonicalText) -> Bool {
-        let hits = collectHits(text)
-        return hits[Int(context.affirmation)].contains { !isNegated(start: Int($0.start), end: Int($0.end), hits: hits, text: text) }
+    func mentions(affirmationIn text: CanonicalText, hits: [[Hit]]) -> Bool {
+        hits[Int(context.affirmation)].contains { !isNegated(start: Int($0.start), end: Int($0.end), hits: hits, text: text) }
     }
 
     /// The nearest person word before `start` in the same clause. Chinese drops subjects, so with
