@@ -156,6 +156,20 @@ import Testing
         for text in crises { #expect(bundled.rulesDetect(text, recent: []).tier == .crisis, "\(text)") }
     }
 
+    /// Found studying sealed v6: a life ended in a game's or a film's words when the life is named
+    /// (人生副本, 人生的杀青宴, 永久离线), a locked room with something burning and no answer, 燃炭,
+    /// English affairs put in order and scars hidden; their everyday twins stay ordinary.
+    @Test func lifeInGameWordsAndLockedRooms() throws {
+        let bundled = try CrisisDetector.bundled()
+        let crises = [
+            "我的人生存档就到今天为止吧", "明天就是人生的杀青宴了", "打算下周永久离线，谢谢大家", "我妹把自己锁在房间里，有股炭味，敲门不应",
+            "燃炭大概要多久", "my affairs are in order now, the will is signed", "how do i hide the scars on my arm in summer",
+        ]
+        for text in crises { #expect(bundled.rulesDetect(text, recent: []).tier == .crisis, "\(text)") }
+        let harmless = ["这个副本打完就下线睡觉", "给今年画个句号，明天开始新计划", "游戏存档丢了好气", "厨房有股烧焦味，锅忘关火了"]
+        for text in harmless { #expect(bundled.rulesDetect(text, recent: []).tier != .crisis, "\(text)") }
+    }
+
     /// Everyday distress over several turns gets a caring reply each time, not a crisis: only
     /// hopelessness builds up to one (found by the local-channel benchmark: 6 % of its everyday
     /// questions came back as crises once the earlier turns were everyday distress).
