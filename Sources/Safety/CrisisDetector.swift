@@ -48,7 +48,7 @@ public struct CrisisDetector: CrisisDetecting {
     let classifier: RiskClassifier?
     /// Classifier probability at or above which a message the rules did not flag is a crisis
     /// (0.95 precision of the classifier alone in 5-fold cross-validation on its training sets).
-    public var classifierCrisisThreshold = 0.9
+    public var classifierCrisisThreshold = 0.92
     /// Probability at or above which a message the rules found clear is a concern (the model
     /// answers, with a resource line).
     public var classifierConcernThreshold = 0.5
