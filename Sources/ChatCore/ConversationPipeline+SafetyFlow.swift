@@ -18,8 +18,26 @@ extension ConversationPipeline {
 
     /// No risk seen: the model's answer, through the output check. nil when the output check
     /// failed (the caller sends the holding reply).
-    func modelOutcome(_ question: String, input: SafetyInput, session: Session, logger: Logger) async -> Outcome? {
-        let completion = await complete(question, session: session, userHash: input.userHash, language: input.language, logger: logger)
+    func modelOutcome(_ question: String, input: SafetyInput, session: Session, drafts: ReplyDraftSink?, logger: Logger) async -> Outcome? {
+        let completion: Completion
+        if let drafts, let streaming = streamingModel {
+            switch await streamedCompletion(question, session: session, input: input, model: streaming, drafts: drafts, logger: logger) {
+            case .completed(let streamed):
+                completion = streamed
+            case .refused(let reason, let replacement):
+                // A sentence failed the check: the stream stopped and the safe reply replaces
+                // whatever was drafted.
+                logger.warning("streamed reply stopped by output check", metadata: ["safety.output_reason": "\(reason)"])
+                observer.record(.outputReplaced(reason: reason))
+                return Outcome(body: replacement, tier: .none, source: .outputReplaced)
+            case .checkFailed:
+                logger.error("safety output check failed while streaming; sending holding reply")
+                observer.record(.safetyFailed(stage: "output"))
+                return nil
+            }
+        } else {
+            completion = await complete(question, session: session, userHash: input.userHash, language: input.language, logger: logger)
+        }
         var outcome = Outcome(body: completion.text, tier: .none, source: Self.source(of: completion), answerID: completion.answerID)
         do {
             if case .replace(let reason, let replacement) = try await safety.checkOutput(completion.text, for: input) {
