@@ -81,30 +81,26 @@ extension MiniProgramRoutes {
         let intake = intake
         let routes = self
         return Self.lines { writer in
-            var shown = ""
-            if case .accepted = outcome, let drafts {
-                do {
-                    try await withThrowingTaskGroup(of: Void.self) { group in
-                        // The drafts end when the worker has the answer, or at the deadline.
-                        group.addTask {
-                            try? await Task.sleep(until: deadline, clock: .continuous)
-                            if !Task.isCancelled { board.finish(id) }
-                        }
-                        for await draft in drafts where draft.count > shown.count && draft.hasPrefix(shown) {
-                            try await writer.write(StreamLine.delta(String(draft.dropFirst(shown.count))).bytes)
-                            shown = draft
-                        }
-                        group.cancelAll()
-                    }
-                } catch {
-                    // The page went away: stop listening and give the ticket back.
+            // The reply is awaited beside the drafts and ends them when it comes: from this
+            // instance's worker (which ends them itself, first) or from another instance's. If
+            // the page goes away, the write fails and the group cancels the wait (which gives the
+            // ticket back).
+            let result = try await withThrowingTaskGroup(of: MessageIntake.SyncResult.self) { group in
+                group.addTask {
+                    let result = await intake.reply(to: outcome, ticket: ticket, timeout: max(.zero, deadline - .now))
                     board.finish(id)
-                    intake.waiters.release(ticket)
-                    throw error
+                    return result
                 }
+                if let drafts {
+                    var shown = ""
+                    for await draft in drafts where draft.count > shown.count && draft.hasPrefix(shown) {
+                        try await writer.write(StreamLine.delta(String(draft.dropFirst(shown.count))).bytes)
+                        shown = draft
+                    }
+                }
+                guard let result = try await group.next() else { return MessageIntake.SyncResult.timedOut }
+                return result
             }
-            board.finish(id)
-            let result = await intake.reply(to: outcome, ticket: ticket, timeout: max(.zero, deadline - .now))
             let line: StreamLine
             do throws(APIError) {
                 line = .final(try await routes.finishAsk(result, prepared))
