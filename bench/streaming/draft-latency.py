@@ -115,8 +115,15 @@ class BotAPI(http.server.BaseHTTPRequestHandler):
         self.wfile.write(body)
 
 
+class Quiet(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        pass  # keep-alive connections closed by the client at exit
+
+
 def serve(handler):
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", free_port()), handler)
+    server = Quiet(("127.0.0.1", free_port()), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
