@@ -17,8 +17,10 @@ struct PacedStreamingModel: StreamingCompletionModel {
     let pause: Duration
     var streams: Bool { true }
 
+    /// Unstreamed, the same slow model: the whole answer after all the pauses.
     func complete(_ request: CompletionRequest) async throws -> Completion {
-        Completion(text: sentences.joined(), model: name, origin: .primary)
+        try await Task.sleep(for: pause * sentences.count)
+        return Completion(text: sentences.joined(), model: name, origin: .primary)
     }
 
     func stream(_ request: CompletionRequest, onDraft: @escaping @Sendable (String) async throws -> Void) async throws -> Completion {
@@ -113,6 +115,29 @@ struct PacedStreamingModel: StreamingCompletionModel {
             #expect(lines.count == 1)
             #expect(lines.first?.0.reply?.tier == "crisis")
             #expect(lines.first?.0.reply?.answer.contains("不该出现") == false)
+        }
+    }
+
+    /// Customer service cannot show drafts, so the answer is read whole (no drafts to check
+    /// early): the typing status while the model works, then the checked answer.
+    @Test func customerServiceShowsTypingWhileTheModelWorksThenTheCheckedAnswer() async throws {
+        let safety = SafetyLayer(detector: try CrisisDetector.bundled(), outputChecker: try OutputChecker.bundled())
+        let model = PacedStreamingModel(sentences: ["第一句很安全，慢慢来。", "再想一想。", "你这是典型的抑郁症。"], pause: .milliseconds(700))
+        let h = try H(safety: safety, otherModel: model)
+        try await h.run(configure: { $0.pipeline.streamReplies = true }) { client async throws in
+            try await H.post(client, try h.textPush("最近总是失眠怎么办", msgID: 7001))
+            try await H.eventually("the typing status while the model works") { !h.fake.typing.isEmpty }
+            #expect(h.fake.sent.isEmpty)
+            try await H.eventually("the answer") { h.fake.sent.count == 1 }
+            #expect(h.fake.typing.first == "oUserAlice")
+            let paths = h.fake.requests.map(\.path)
+            let typing = try #require(paths.firstIndex { $0.hasSuffix("/custom/typing") })
+            let send = try #require(paths.firstIndex { $0.hasSuffix("/custom/send") })
+            #expect(typing < send)
+            // Customer service has no drafts: one message, the checked answer (here the safe reply).
+            let sent = try #require(h.fake.sent.first).content
+            #expect(!sent.contains("抑郁症") && !sent.contains("第一句很安全"))
+            #expect(h.fake.sent.count == 1)
         }
     }
 
