@@ -74,6 +74,8 @@ struct StreamingStub: StreamingCompletionModel {
         )
         let started = ContinuousClock.now
         #expect(try await chain.stream(request(budget: .seconds(1))) { _ in }.text == "检索回答")
-        #expect(ContinuousClock.now - started < .milliseconds(1500))
+        // Below the primary's first 5 s pause: the stream was cut at the deadline (with room for a
+        // busy two-thread pool; docs/benchmarks.md, "The test suite on two cores").
+        #expect(ContinuousClock.now - started < .milliseconds(4500))
     }
 }
