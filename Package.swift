@@ -62,7 +62,7 @@ let package = Package(
         // for migration, and keyed hashing.
         .target(name: "Storage", dependencies: ["ChatCore", .logging, .crypto, .grdb], swiftSettings: swiftSettings),
         // PostgreSQL store (sessions, inbox with leases and dedupe, work distribution across instances).
-        .target(name: "PostgresStore", dependencies: ["ChatCore", .postgresNIO, .nioCore, .logging], swiftSettings: swiftSettings),
+        .target(name: "PostgresStore", dependencies: ["ChatCore", .postgresNIO, .serviceLifecycle, .logging], swiftSettings: swiftSettings),
         // Crisis detection, input policy, output checks, alerts. Rules are data files.
         .target(
             name: "Safety",
@@ -118,7 +118,7 @@ let package = Package(
         .target(
             name: "Simulator",
             dependencies: [
-                "ChatCore", "Safety", "TelegramAdapter", "WeChatAdapter", "TelegramBotAPIFake", "WeChatTestSupport",
+                "ChatCore", "Safety", "WeChatAdapter", "TelegramBotAPIFake", "WeChatTestSupport",
                 .hummingbird, .httpClient, .nioCore, .nioHTTP1, .httpTypes, .serviceLifecycle, .yams, .logging,
             ],
             path: "adapters/simulator/Sources/Simulator",
@@ -156,7 +156,7 @@ let package = Package(
         // `swift run -c release TelegramWebhookBench`: webhook throughput through the full pipeline.
         .executableTarget(
             name: "TelegramWebhookBench",
-            dependencies: ["HeartlineServer", "ChatCore", "TelegramAdapter", "TelegramBotAPIFake", .hummingbird, .httpClient, .serviceLifecycle, .logging],
+            dependencies: ["TelegramBotAPIFake", .hummingbird, .nioCore, .serviceLifecycle, .logging],
             path: "bench/telegram/Sources/TelegramWebhookBench",
             swiftSettings: swiftSettings
         ),
@@ -188,10 +188,10 @@ let package = Package(
 
         .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore"], swiftSettings: swiftSettings),
         .testTarget(name: "SafetyTests", dependencies: ["Safety", "ChatCore"], swiftSettings: swiftSettings),
-        .testTarget(name: "StorageTests", dependencies: ["Storage", "ChatCore", .grdb, .logging], swiftSettings: swiftSettings),
+        .testTarget(name: "StorageTests", dependencies: ["Storage", "ChatCore", .grdb], swiftSettings: swiftSettings),
         .testTarget(
             name: "PostgresStoreTests",
-            dependencies: ["PostgresStore", "PostgresTestSupport", "ChatCore", "Storage", .postgresNIO, .logging, .serviceLifecycle],
+            dependencies: ["PostgresStore", "PostgresTestSupport", "ChatCore", "Storage", .logging],
             swiftSettings: swiftSettings
         ),
         // Safety: the content screen is checked against the crisis detector it stands in for.
@@ -203,12 +203,12 @@ let package = Package(
         ),
         .testTarget(
             name: "TelegramAdapterTests",
-            dependencies: ["TelegramAdapter", "ChatCore", "TelegramBotAPIFake", .httpClient, .hummingbird],
+            dependencies: ["TelegramAdapter", "ChatCore", "TelegramBotAPIFake", .httpClient, .logging],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "WeChatAdapterTests",
-            dependencies: ["WeChatAdapter", "ChatCore", "WeChatTestSupport", .crypto, .cryptoExtras, .hummingbird, .httpClient, .nioCore, .logging],
+            dependencies: ["WeChatAdapter", "ChatCore", "WeChatTestSupport", .crypto, .cryptoExtras, .httpClient],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -216,14 +216,13 @@ let package = Package(
             dependencies: [
                 "HeartlineServer", "ChatCore", "Storage", "ModelBackends", "Safety",
                 "TelegramAdapter", "TelegramBotAPIFake", "WeChatAdapter", "WeChatTestSupport",
-                .hummingbird, .hummingbirdTesting, .httpTypes, .httpClient, .nioCore, .nioHTTP1, .serviceLifecycle, .logging,
-                .metrics, .prometheus,
+                .hummingbird, .hummingbirdTesting, .httpTypes, .httpClient, .nioCore, .nioHTTP1, .configuration, .logging,
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "FineTuningTests",
-            dependencies: ["ModelBackends", "Datasets", "ChatCore", "heartline", .hummingbird, .httpClient, .nioCore, .nioHTTP1, .httpTypes, .logging],
+            dependencies: ["ModelBackends", "Datasets", "heartline", .hummingbird, .httpClient, .nioCore, .nioHTTP1, .httpTypes, .logging],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -20,6 +20,9 @@ struct LexiconOption: ParsableArguments {
     @Option(name: .long, help: "Risk classifier weights to use instead of the built-in ones (a risk-classifier.tsv); `none` for rules only.")
     var classifier: String?
 
+    @Option(name: .customLong("crisis-threshold"), help: "Classifier probability at or above which a message is a crisis (for threshold sweeps; the built-in value otherwise).")
+    var crisisThreshold: Double?
+
     func detector() throws -> CrisisDetector {
         do {
             let model: RiskClassifier?
@@ -30,7 +33,12 @@ struct LexiconOption: ParsableArguments {
                 guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw ValidationError("cannot read \(path)") }
                 model = try RiskClassifier.parse(text)
             }
-            return CrisisDetector(lexicon: try lexicon.map { try Lexicon.load(directory: $0) } ?? Lexicon.bundled(), classifier: model)
+            var detector = CrisisDetector(lexicon: try lexicon.map { try Lexicon.load(directory: $0) } ?? Lexicon.bundled(), classifier: model)
+            if let crisisThreshold {
+                guard (0...1).contains(crisisThreshold) else { throw ValidationError("--crisis-threshold must be between 0 and 1") }
+                detector.classifierCrisisThreshold = crisisThreshold
+            }
+            return detector
         } catch {
             throw ValidationError("cannot load the lexicon: \(error)")
         }

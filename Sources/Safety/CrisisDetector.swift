@@ -48,7 +48,7 @@ public struct CrisisDetector: CrisisDetecting {
     let classifier: RiskClassifier?
     /// Classifier probability at or above which a message the rules did not flag is a crisis
     /// (0.95 precision of the classifier alone in 5-fold cross-validation on its training sets).
-    public var classifierCrisisThreshold = 0.85
+    public var classifierCrisisThreshold = 0.88
     /// Probability at or above which a message the rules found clear is a concern (the model
     /// answers, with a resource line).
     public var classifierConcernThreshold = 0.5
@@ -173,6 +173,17 @@ public struct CrisisDetector: CrisisDetecting {
             return detection
         }
 
+        // Standing by a crisis of the turns before ("有时候觉得生病死掉也挺好" … "对，我是真的这么想"):
+        // the same crisis, now confirmed. Only a turn that was a crisis by itself counts, so a
+        // yes after a joke (周一不想活了😂 … 真的) stays what it is.
+        if engine.mentions(affirmationIn: current), !engine.mentions(deescalationIn: current),
+           let confirmed = earlier.lazy.compactMap({ self.crisisConcepts(of: $0) }).first {
+            detection.tier = .crisis
+            detection.reasons = ["escalation.affirmed"] + detection.reasons
+            detection.concepts.formUnion(confirmed)
+            return detection
+        }
+
         // Sustained distress: this message and at least two of the last turns show concern.
         guard detection.tier == .concern, Self.counts(detection) else { return detection }
         let concerned = earlier.filter { turn in
@@ -185,6 +196,16 @@ public struct CrisisDetector: CrisisDetecting {
             detection.concepts.insert(.hopelessness)
         }
         return detection
+    }
+
+    /// The concepts of `turn` when the rules read it as a crisis on its own (not lowered as
+    /// exaggeration), else nil.
+    private func crisisConcepts(of turn: CanonicalText) -> Set<RiskConcept>? {
+        let hits = engine.collectHits(turn)
+        let findings = engine.evaluate(turn, hits: hits)
+        let crises = findings.filter { $0.label == "crisis" }
+        guard !crises.isEmpty, engine.exaggeration(of: findings, in: turn, hits: hits) == nil else { return nil }
+        return Set(crises.compactMap(\.concept))
     }
 
     /// What the classifier reads for `current` (see `RiskClassifier.Input`). Crisis findings are

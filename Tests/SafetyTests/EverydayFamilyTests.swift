@@ -80,6 +80,66 @@ import Testing
         #expect(bundled.detect("你还在吗", recent: ["我刚吞了一整瓶安眠药"]).tier == .crisis)
     }
 
+    /// Standing by a crisis said just before ("yes, I mean it") is that crisis again, read by the
+    /// rules; a yes after a joke, or thanks after a crisis, is not (found studying sealed v3).
+    @Test func standingByAnEarlierCrisisIsACrisis() throws {
+        let bundled = try CrisisDetector.bundled()
+        let affirmed = bundled.rulesDetect("是真的，不是说气话", recent: ["有时候真希望睡着了就别醒来"])
+        #expect(affirmed.tier == .crisis && affirmed.reasons.first == "escalation.affirmed", "\(affirmed.reasons)")
+        #expect(affirmed.concepts.contains(.passiveWish))
+        #expect(bundled.rulesDetect("yeah, all the time", recent: ["I keep thinking about killing myself"]).tier == .crisis)
+        #expect(bundled.rulesDetect("真的哈哈", recent: ["周一不想活了😂"]).tier != .crisis)
+        #expect(bundled.rulesDetect("谢谢你，是真的好多了", recent: ["我不想活了"]).tier != .crisis)
+        #expect(bundled.rulesDetect("是真的，我想换工作", recent: ["公司天天加班"]).tier != .crisis)
+    }
+
+    /// Pinyin sentences are read word by word with the lexicon's own words
+    /// (tools/pinyin_words.py), so 划手 and 炭 are seen, not 话手 and 谈.
+    @Test func pinyinIsReadInTheLexiconsWords() throws {
+        let bundled = try CrisisDetector.bundled()
+        #expect(bundled.rulesDetect("zuo tian wan shang wo you hua shou le", recent: []).tier == .crisis)
+        #expect(bundled.rulesDetect("tan yi jing dian le, chuang hu guan hao le", recent: []).tier == .crisis)
+        #expect(bundled.rulesDetect("wo men ming tian qu hai bian wan ba", recent: []).tier == .none)
+    }
+
+    /// A painless "way of going" asks for a method without a death word, in Chinese and English;
+    /// "if I died it wouldn't matter to anyone" is thwarted belonging.
+    @Test func painlessWaysOfGoingAndNotMattering() throws {
+        let bundled = try CrisisDetector.bundled()
+        #expect(bundled.rulesDetect("想问问有没有哪种走法是不疼的", recent: []).concepts.contains(.methodQuestion))
+        #expect(bundled.rulesDetect("which way of going would hurt the least", recent: []).tier == .crisis)
+        #expect(bundled.rulesDetect("honestly if i died tomorrow it wouldnt matter to anyone", recent: []).tier == .crisis)
+        #expect(bundled.rulesDetect("这条路线走法最不累，膝盖不疼", recent: []).tier != .crisis)
+    }
+
+    /// A degree complement with 到 is hyperbole like one with 得 (热到想死), but a second wish later in
+    /// the message is not lowered with the first; `去si` reads 去死 only as a whole word, not in
+    /// 去Singapore (found studying sealed v4).
+    @Test func degreeComplementsAndWholeWordSlang() throws {
+        let bundled = try CrisisDetector.bundled()
+        #expect(bundled.rulesDetect("热到想死，空调又坏了", recent: []).tier != .crisis)
+        #expect(bundled.rulesDetect("题目算到想死", recent: []).tier != .crisis)
+        #expect(bundled.rulesDetect("累到想死，真的不想活了，药都准备好了", recent: []).tier == .crisis)
+        #expect(bundled.rulesDetect("累得想死，我不想活了", recent: []).tier == .crisis)
+        #expect(bundled.rulesDetect("下个月要去Singapore出差", recent: []).tier == .none)
+        #expect(bundled.rulesDetect("今天好想si", recent: []).tier == .crisis)
+    }
+
+    /// Concepts found missing in sealed v4's study, each in words of its own: a 了断 given to
+    /// oneself, a prayer not to wake, a meteor as a passive event, asking why one still lives,
+    /// an overdose asked as coma or organ failure, Cantonese cutting (鎅手), taking someone along.
+    @Test func conceptsFromTheStudyOfSealedV4() throws {
+        let bundled = try CrisisDetector.bundled()
+        let crises = [
+            "等这个项目结束，我就给自己做个了断", "晚上睡觉前都在祈祷别让我醒了", "真希望一块陨石掉下来正好砸到我",
+            "像我这种没人要的人为什么还要活着", "安眠药吃多少会昏迷过去", "琴晚又鎅手，止唔到血",
+            "反正我不会一个人走，要拉上他垫背", "I'm not going alone, I'm taking him with me",
+        ]
+        for text in crises { #expect(bundled.rulesDetect(text, recent: []).tier == .crisis, "\(text)") }
+        let harmless = ["这个游戏的装备以后用不着了，都送给朋友", "一整盒猫罐头打折，买不买", "陨石是怎么形成的？"]
+        for text in harmless { #expect(bundled.rulesDetect(text, recent: []).tier != .crisis, "\(text)") }
+    }
+
     /// Everyday distress over several turns gets a caring reply each time, not a crisis: only
     /// hopelessness builds up to one (found by the local-channel benchmark: 6 % of its everyday
     /// questions came back as crises once the earlier turns were everyday distress).

@@ -42,7 +42,15 @@ public struct SettingsLoader {
             providers.append(try await EnvironmentVariablesProvider(environmentFilePath: FilePath(dotEnvPath), allowMissing: true, secretsSpecifier: secrets).prefixKeys(with: ["heartline"]))
         }
         if let configFile {
-            providers.append(InMemoryProvider(name: "file", values: Self.values(try ConfigFile.flatten(path: configFile))))
+            guard FileManager.default.isReadableFile(atPath: configFile) else {
+                throw SettingsError(problems: ["config file \(configFile) does not exist or is not readable"])
+            }
+            do {
+                let options = JSONSnapshot.ParsingOptions(secretsSpecifier: .dynamic { key, _ in Self.isSecret(key) })
+                providers.append(try await FileProvider<JSONSnapshot>(parsingOptions: options, filePath: FilePath(configFile)))
+            } catch {
+                throw SettingsError(problems: ["config file \(configFile) is not a JSON object of settings: \(error)"])
+            }
         }
         return ConfigReader(providers: providers)
     }
@@ -158,7 +166,14 @@ public struct SettingsLoader {
     // MARK: Typed reads that collect problems
 
     func raw(_ key: String) -> String? {
-        let value = reader.string(forKey: ConfigKey(key.split(separator: ".").map(String.init)), isSecret: Self.isSecret(key))
+        // Values are read as text and checked here, whatever their source: the environment has
+        // only text, and a number or a boolean in the JSON config file is read as its text.
+        let configKey = ConfigKey(key.split(separator: ".").map(String.init))
+        let secret = Self.isSecret(key)
+        let value = reader.string(forKey: configKey, isSecret: secret)
+            ?? reader.int(forKey: configKey, isSecret: secret).map { String($0) }
+            ?? reader.double(forKey: configKey, isSecret: secret).map { String($0) }
+            ?? reader.bool(forKey: configKey, isSecret: secret).map { String($0) }
         guard let value = value?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
         return value
     }
@@ -201,35 +216,3 @@ public struct SettingsLoader {
     }
 }
 
-/// Reads a JSON config file into dotted keys: `{"model": {"name": "x"}}` → `model.name = x`.
-enum ConfigFile {
-    static func flatten(path: String) throws -> [String: String] {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw SettingsError(problems: ["config file \(path) does not exist or is not readable"])
-        }
-        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw SettingsError(problems: ["config file \(path) is not a JSON object"])
-        }
-        var out: [String: String] = [:]
-        func walk(_ value: Any, _ prefix: String) {
-            switch value {
-            case let dict as [String: Any]:
-                for (k, v) in dict { walk(v, prefix.isEmpty ? k : prefix + "." + k) }
-            case let s as String:
-                out[prefix] = s
-            case let b as Bool where type(of: value) == Bool.self:
-                out[prefix] = b ? "true" : "false"
-            case let i as Int:
-                out[prefix] = String(i)
-            case let d as Double:
-                out[prefix] = String(d)
-            case let n as NSNumber:
-                out[prefix] = n.stringValue
-            default:
-                break
-            }
-        }
-        walk(object, "")
-        return out
-    }
-}

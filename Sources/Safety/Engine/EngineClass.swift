@@ -55,6 +55,9 @@ enum EngineClass {
     /// A weapon, a decision, a time or a place next to harm to others (`刀在包里`, `决定了`, `等他下班`,
     /// `I've got his gun`): the grievance is no longer only anger.
     static let resolve = "resolve"
+    /// Standing by what the turns before said (`对`, `是真的`, `想过很多遍`, `yes`, `every night`): after a
+    /// turn that was a crisis, the answer is the same crisis, not a new, empty message.
+    static let affirmation = "affirmation"
     /// Built in: runs of digits or Chinese numerals.
     static let number = "number"
     /// Built in: numbers of ten or more (`30`, `几十`).
@@ -63,7 +66,7 @@ enum EngineClass {
     static let builtIn: Set<String> = [number, many]
     static let context: [String] = [
         hardNegative, topic, negation, notNegation, frame, frameAfter, selfWords, otherPeople, preposition, immediate, past, recovered, deescalation, accident, dream, calm, subordinate, mainClause,
-        question, joke, serious, degree, fiction, grievance, resolve,
+        question, joke, serious, degree, fiction, grievance, resolve, affirmation,
     ]
 
     /// Units between a negation cue and what it negates.

@@ -140,6 +140,12 @@ extension RuleEngine {
         return hits[Int(context.deescalation)].contains { !isNegated(start: Int($0.start), end: Int($0.end), hits: hits, text: text) }
     }
 
+    /// Whether `text` says yes to, or stands by, what was said before (`是真的`, `yes`), not negated.
+    func mentions(affirmationIn text: CanonicalText) -> Bool {
+        let hits = collectHits(text)
+        return hits[Int(context.affirmation)].contains { !isNegated(start: Int($0.start), end: Int($0.end), hits: hits, text: text) }
+    }
+
     /// The nearest person word before `start` in the same clause. Chinese drops subjects, so with
     /// none the speaker is assumed; a person right after a preposition (`被妈妈`, `和我对象`) is an
     /// object, not the subject.

@@ -38,7 +38,7 @@ struct RuleEngine: Sendable {
     struct Context {
         var hardNegative, topic, negation, notNegation, frame, frameAfter, selfWords, otherPeople, preposition, immediate, number, many: Int32
         var past, recovered, deescalation, accident, dream, calm, subordinate, mainClause: Int32
-        var question, joke, serious, degree, fiction, grievance, resolve: Int32
+        var question, joke, serious, degree, fiction, grievance, resolve, affirmation: Int32
     }
 
     let canonicalizer: Canonicalizer
@@ -118,7 +118,7 @@ struct RuleEngine: Sendable {
             subordinate: id(EngineClass.subordinate), mainClause: id(EngineClass.mainClause),
             question: id(EngineClass.question), joke: id(EngineClass.joke), serious: id(EngineClass.serious),
             degree: id(EngineClass.degree), fiction: id(EngineClass.fiction), grievance: id(EngineClass.grievance),
-            resolve: id(EngineClass.resolve)
+            resolve: id(EngineClass.resolve), affirmation: id(EngineClass.affirmation)
         )
     }
 
@@ -152,18 +152,26 @@ struct RuleEngine: Sendable {
             }
         }
         // What a negated phrase contains is negated too: in "没有想过自杀" the bare 自杀 is.
+        // One finding per rule, except that a crisis found again further on by the same rule is
+        // kept as well: in 累到想死，真的不想活了 the second wish is not lowered with the first.
         var best: [Int: Finding] = [:]
         var order: [Int] = []
+        var again: [Finding] = []
         for (rule, finding) in candidates {
             if negated.contains(where: { $0.start <= finding.start && finding.end <= $0.end }) { continue }
             if let current = best[rule] {
-                if rank(finding.label) > rank(current.label) { best[rule] = finding }
+                if rank(finding.label) > rank(current.label) {
+                    best[rule] = finding
+                } else if finding.label == "crisis", current.label == "crisis", finding.start >= current.end,
+                          !again.contains(where: { $0.rule == finding.rule && finding.start < $0.end }) {
+                    again.append(finding)
+                }
             } else {
                 best[rule] = finding
                 order.append(rule)
             }
         }
-        return order.compactMap { best[$0] }
+        return order.compactMap { best[$0] } + again
     }
 
     private func rank(_ label: String) -> Int {
