@@ -23,14 +23,17 @@ extension ConversationPipeline {
         if let drafts, let streaming = streamingModel {
             switch await streamedCompletion(question, session: session, input: input, model: streaming, drafts: drafts, logger: logger) {
             case .completed(let streamed):
+                observer.record(.streamed(channel: input.channel, outcome: streamed.origin == .primary ? .completed : .fellBack))
                 completion = streamed
             case .refused(let reason, let replacement):
+                observer.record(.streamed(channel: input.channel, outcome: .stopped))
                 // A sentence failed the check: the stream stopped and the safe reply replaces
                 // whatever was drafted.
                 logger.warning("streamed reply stopped by output check", metadata: ["safety.output_reason": "\(reason)"])
                 observer.record(.outputReplaced(reason: reason))
                 return Outcome(body: replacement, tier: .none, source: .outputReplaced)
             case .checkFailed:
+                observer.record(.streamed(channel: input.channel, outcome: .failSafe))
                 logger.error("safety output check failed while streaming; sending holding reply")
                 observer.record(.safetyFailed(stage: "output"))
                 return nil

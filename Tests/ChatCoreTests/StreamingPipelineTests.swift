@@ -38,14 +38,24 @@ final class ShownDrafts: Sendable {
     var sink: ReplyDraftSink { { text in self.shown.withLock { $0.append(text) } } }
 }
 
+/// Records the pipeline's events.
+final class RecordingObserver: PipelineObserver, Sendable {
+    let events = Mutex<[PipelineEvent]>([])
+    func record(_ event: PipelineEvent) { events.withLock { $0.append(event) } }
+    var streamed: [StreamOutcome] {
+        events.withLock { $0.compactMap { if case .streamed(_, let outcome) = $0 { outcome } else { nil } } }
+    }
+}
+
 @Suite struct StreamingPipelineTests {
     let sessions = MemorySessionStore()
     let hasher = PlainHasher()
+    let observer = RecordingObserver()
 
     func pipeline(_ model: any CompletionModel, safety: KeywordSafety = KeywordSafety(), stream: Bool = true) -> ConversationPipeline {
         var configuration = PipelineConfiguration()
         configuration.streamReplies = stream
-        return ConversationPipeline(configuration: configuration, sessions: sessions, model: model, safety: safety)
+        return ConversationPipeline(configuration: configuration, sessions: sessions, model: model, safety: safety, observer: observer)
     }
 
     func send(_ p: ConversationPipeline, _ text: String, drafts: ShownDrafts) async -> Reply {
@@ -60,6 +70,7 @@ final class ShownDrafts: Sendable {
         #expect(shown.all == ["先试试固定起床时间。", "先试试固定起床时间。睡前少看手机。"])
         #expect(reply.body == "先试试固定起床时间。睡前少看手机。")
         #expect(reply.source == .model)
+        #expect(observer.streamed == [.completed])
     }
 
     @Test func anUnsafeSentenceIsNeverShownAndTheSafeReplyReplacesTheDraft() async {
@@ -72,6 +83,7 @@ final class ShownDrafts: Sendable {
         #expect(reply.source == .outputReplaced)
         // The model was stopped at the failing sentence.
         #expect(model.draftsSent.withLock { $0 } == 2)
+        #expect(observer.streamed == [.stopped])
         #expect(sessions.sessions.withLock { $0[hasher.hash("local:alice")]?.turns.last?.answer } == "SAFE-REPLACEMENT")
     }
 
@@ -109,6 +121,7 @@ final class ShownDrafts: Sendable {
         let plain = await send(pipeline(ScriptedModel()), "你好", drafts: shown)
         #expect(plain.body == "回答：你好")
         #expect(shown.all.isEmpty)
+        #expect(observer.streamed.isEmpty)
     }
 
     @Test func aFailingOutputCheckWhileStreamingFailsSafe() async {
@@ -116,6 +129,7 @@ final class ShownDrafts: Sendable {
         let reply = await send(pipeline(StreamingScriptedModel(["一句。"]), safety: KeywordSafety(throwOnOutput: true)), "你好", drafts: shown)
         #expect(reply.source == .failSafe)
         #expect(shown.all.isEmpty)
+        #expect(observer.streamed == [.failSafe])
     }
 
     @Test(arguments: [
