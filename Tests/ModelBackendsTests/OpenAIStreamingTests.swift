@@ -134,6 +134,28 @@ import Testing
         }
     }
 
+    @Test func cancellationStopsTheStreamPromptly() async throws {
+        fake.script([.stream(FakeOpenAI.chatEvents(["先", "别急。", "慢慢来。"]), pause: .seconds(3))])
+        try await withModel { model in
+            let started = ContinuousClock.now
+            let threw = await withTaskGroup(of: Bool.self) { group in
+                group.addTask {
+                    do {
+                        _ = try await model.stream(request(budget: .seconds(30))) { _ in }
+                        return false
+                    } catch {
+                        return true
+                    }
+                }
+                try? await Task.sleep(for: .milliseconds(300))
+                group.cancelAll()
+                return await group.next() ?? false
+            }
+            #expect(threw)
+            #expect(ContinuousClock.now - started < .milliseconds(2500))
+        }
+    }
+
     @Test func chatTemplateTokensEndTheStreamBeforeTheyAreDrafted() async throws {
         fake.script([.stream(FakeOpenAI.chatEvents(["好的。", "<|im_", "end|>"]))])
         try await withModel { model in
