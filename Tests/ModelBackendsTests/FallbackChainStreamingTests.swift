@@ -69,13 +69,13 @@ struct StreamingStub: StreamingCompletionModel {
 
     @Test func aStreamPastItsDeadlineLeavesTimeForRetrieval() async throws {
         let chain = FallbackChain(
-            primary: StreamingStub(drafts: ["一。", "二。"], pause: .seconds(5)),
+            primary: StreamingStub(drafts: ["一。", "二。"], pause: .seconds(60)),
             secondary: StubModel(name: "retrieval") { "检索回答" }, reserve: .milliseconds(300)
         )
         let started = ContinuousClock.now
         #expect(try await chain.stream(request(budget: .seconds(1))) { _ in }.text == "检索回答")
-        // Below the primary's first 5 s pause: the stream was cut at the deadline (with room for a
-        // busy two-thread pool; docs/benchmarks.md, "The test suite on two cores").
-        #expect(ContinuousClock.now - started < .milliseconds(4500))
+        // Far below the primary's first 60 s pause: the stream was cut at the deadline (with room
+        // for a starved two-thread pool; docs/benchmarks.md, "The test suite on two cores").
+        #expect(ContinuousClock.now - started < .seconds(30))
     }
 }

@@ -9,14 +9,15 @@ import TelegramBotAPIFake
 @Suite struct DraftTests {
     @Test func theMethodsWireFormatAndItsRefusals() async throws {
         try await BotAPIHarness.run { fake, api, _ in
-            try await api.sendMessageDraft(chatID: 5, draftID: 42, text: "先试试固定起床时间。")
+            // A generous timeout: the method's short default is for live drafts, not a busy test pool.
+            try await api.sendMessageDraft(chatID: 5, draftID: 42, text: "先试试固定起床时间。", timeout: .seconds(30))
             let call = try #require(fake.calls("sendMessageDraft").first)
             #expect(call.status == 200)
             #expect(call.json["chat_id"] as? Int64 == 5 && call.json["draft_id"] as? Int64 == 42)
             #expect(call.json["text"] as? String == "先试试固定起床时间。")
             #expect(call.json["parse_mode"] == nil)
-            await #expect(throws: TelegramAPIError.self) { try await api.sendMessageDraft(chatID: -100_555, draftID: 1, text: "组里不行") }
-            await #expect(throws: TelegramAPIError.self) { try await api.sendMessageDraft(chatID: 5, draftID: 0, text: "零不行") }
+            await #expect(throws: TelegramAPIError.self) { try await api.sendMessageDraft(chatID: -100_555, draftID: 1, text: "组里不行", timeout: .seconds(30)) }
+            await #expect(throws: TelegramAPIError.self) { try await api.sendMessageDraft(chatID: 5, draftID: 0, text: "零不行", timeout: .seconds(30)) }
             #expect(fake.calls("sendMessageDraft").map(\.status) == [200, 400, 400])
         }
     }
