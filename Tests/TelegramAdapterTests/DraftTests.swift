@@ -5,7 +5,7 @@ import Testing
 import TelegramBotAPIFake
 
 /// `sendMessageDraft` (docs/protocols.md B.11) through the strict fake: the wire format, private
-/// chats only, one draft id per answer, at most one draft per interval.
+/// chats only, one draft id per answer, paced to one draft per interval.
 @Suite struct DraftTests {
     @Test func theMethodsWireFormatAndItsRefusals() async throws {
         try await BotAPIHarness.run { fake, api, _ in
@@ -22,22 +22,24 @@ import TelegramBotAPIFake
         }
     }
 
-    @Test func privateChatsGetAThrottledSinkGroupsNone() async throws {
+    @Test func privateChatsGetAPacedSinkGroupsNone() async throws {
         try await BotAPIHarness.run { fake, api, sleeps in
             let messenger = TelegramMessenger(
                 api: api, formatter: TelegramFormatter(parseMode: .html), pacer: TelegramPacer(limits: .unlimited),
-                chats: InMemoryTelegramChatRegistry(), options: .init(draftInterval: .seconds(30)), sleep: { try await sleeps.sleep($0) }
+                chats: InMemoryTelegramChatRegistry(), options: .init(draftInterval: .milliseconds(1500)), sleep: { try await sleeps.sleep($0) }
             )
             #expect(messenger.draftSink(for: MessengerTests.inbound(chat: -100_555, type: "supergroup")) == nil)
             let sink = try #require(messenger.draftSink(for: MessengerTests.inbound(chat: 5, messageID: 17)))
             await sink("第一句。")
-            await sink("第一句。第二句。")  // within the interval: dropped, the final message follows anyway
+            await sink("第一句。第二句。")
             let drafts = fake.calls("sendMessageDraft")
-            #expect(drafts.count == 1)
-            #expect(drafts.first?.json["draft_id"] as? Int64 == 18)
-            #expect(drafts.first?.json["text"] as? String == "第一句。")
+            #expect(drafts.map { $0.json["text"] as? String } == ["第一句。", "第一句。第二句。"])
+            // One draft id for the answer, so Telegram animates the change.
+            #expect(drafts.map { $0.json["draft_id"] as? Int64 } == [18, 18])
             // Drafts are plain text even when replies use HTML: a cut answer need not be valid markup.
-            #expect(drafts.first?.json["parse_mode"] == nil)
+            #expect(drafts.allSatisfy { $0.json["parse_mode"] == nil })
+            // Each draft is followed by the pacing wait, so the next one is at most one per interval.
+            #expect(sleeps.recorded == [.milliseconds(1500), .milliseconds(1500)])
         }
     }
 }

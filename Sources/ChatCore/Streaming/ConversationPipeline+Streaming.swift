@@ -34,9 +34,29 @@ extension ConversationPipeline {
         return streaming
     }
 
+    /// Streams the model's answer; checked drafts go to `drafts` from a child task of their own,
+    /// newest first, so the model is never held up by a platform call (a sink may take its time:
+    /// Telegram's paces itself to one draft a second) and a draft superseded meanwhile is skipped.
+    /// The child is stopped before this returns: no draft is ever shown after the reply.
     func streamedCompletion(
         _ question: String, session: Session, input: SafetyInput, model: any StreamingCompletionModel,
         drafts: @escaping ReplyDraftSink, logger: Logger
+    ) async -> Streamed {
+        let (checked, outbox) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        return await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await draft in checked { await drafts(draft) }
+            }
+            let streamed = await streamChecked(question, session: session, input: input, model: model, outbox: outbox, logger: logger)
+            outbox.finish()
+            group.cancelAll()
+            return streamed
+        }
+    }
+
+    private func streamChecked(
+        _ question: String, session: Session, input: SafetyInput, model: any StreamingCompletionModel,
+        outbox: AsyncStream<String>.Continuation, logger: Logger
     ) async -> Streamed {
         let request = completionRequest(question, session: session, userHash: input.userHash, language: input.language)
         let shown = Mutex("")
@@ -56,7 +76,7 @@ extension ConversationPipeline {
                 }
                 if case .replace(let reason, let reply) = verdict { throw Refused(reason: reason, reply: reply) }
                 shown.withLock { $0 = candidate }
-                await drafts(candidate)
+                outbox.yield(candidate)
             }
             if !completion.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return .completed(completion) }
             logger.warning("model returned an empty answer", metadata: ["model.name": "\(model.name)"])

@@ -16,7 +16,8 @@ public struct TelegramMessenger: Messenger {
         public var typingInterval: Duration
         /// Typing is only shown when the answer takes longer than this.
         public var typingDelay: Duration
-        /// Streamed answers in private chats: at most one `sendMessageDraft` per this interval.
+        /// Streamed answers in private chats: at most one `sendMessageDraft` per this interval
+        /// (the newest checked text each time).
         public var draftInterval: Duration
 
         public init(typingInterval: Duration = .seconds(4), typingDelay: Duration = .milliseconds(500), draftInterval: Duration = .seconds(1)) {
@@ -76,18 +77,19 @@ public struct TelegramMessenger: Messenger {
         guard message.routing[TelegramRouting.chatType] == "private", let chat = Int64(message.chatKey), chat > 0 else { return nil }
         // One draft id per message, so Telegram animates the changes of this answer's draft.
         let draftID = message.routing[TelegramRouting.messageID].flatMap { Int64($0) }.map { $0 % Int64(Int32.max) + 1 } ?? 1
-        let throttle = DraftThrottle(interval: options.draftInterval)
-        let api = api
-        let logger = logger
+        let (api, logger, sleep, interval) = (api, logger, sleep, options.draftInterval)
         return { text in
             // A draft longer than one message shows its first part; the final reply is split as usual.
             let limited = TelegramTextSplitter.split(text).first ?? ""
-            guard !limited.isEmpty, throttle.admit() else { return }
+            guard !limited.isEmpty else { return }
             do {
                 try await api.sendMessageDraft(chatID: chat, draftID: draftID, text: limited)
             } catch {
                 logger.debug("draft not shown", metadata: ["telegram.error": "\(error)"])
             }
+            // Paced (B.9): the sink returns only after the interval, so the pipeline's next draft
+            // is the newest one by then, and drafts come at most once per interval.
+            try? await sleep(interval)
         }
     }
 
