@@ -51,6 +51,8 @@ public struct Completion: Sendable, Equatable {
     public var answerID: String?
     /// Retrieval: the category of that pair.
     public var category: String?
+    /// Retrieval: the intent the answer belongs to.
+    public var intent: String?
     /// True when the model had no good answer and `text` is a clarifying reply.
     public var isClarification: Bool
     /// How sure the model is that `text` answers the question asked, from 0 to 1 (retrieval: set
@@ -65,7 +67,8 @@ public struct Completion: Sendable, Equatable {
         answerID: String? = nil,
         category: String? = nil,
         isClarification: Bool = false,
-        onTopicConfidence: Double? = nil
+        onTopicConfidence: Double? = nil,
+        intent: String? = nil
     ) {
         self.text = text
         self.model = model
@@ -74,6 +77,7 @@ public struct Completion: Sendable, Equatable {
         self.category = category
         self.isClarification = isClarification
         self.onTopicConfidence = onTopicConfidence
+        self.intent = intent
     }
 }
 

@@ -12,6 +12,9 @@ extension ConversationPipeline {
         var source: Reply.Source
         var resourceLine: String?
         var answerID: String?
+        /// Retrieval: the intent and category of the answer (for answer feedback).
+        var intent: String?
+        var category: String?
         /// The safety question the body asks (kept as the session's pending question).
         var asked: SafetyQuestion?
     }
@@ -41,14 +44,19 @@ extension ConversationPipeline {
         } else {
             completion = await complete(question, session: session, userHash: input.userHash, language: input.language, logger: logger)
         }
-        var outcome = Outcome(body: completion.text, tier: .none, source: Self.source(of: completion), answerID: completion.answerID)
+        var outcome = Outcome(
+            body: completion.text, tier: .none, source: Self.source(of: completion), answerID: completion.answerID,
+            intent: completion.intent, category: completion.category
+        )
         do {
-            if case .replace(let reason, let replacement) = try await safety.checkOutput(completion.text, for: input) {
+            if case .replace(let reason, let replacement) = try await safety.checkOutput(completion.text, origin: completion.origin, for: input) {
                 logger.warning("model reply replaced by output check", metadata: ["safety.output_reason": "\(reason)"])
                 observer.record(.outputReplaced(reason: reason))
                 outcome.body = replacement
                 outcome.source = .outputReplaced
                 outcome.answerID = nil
+                outcome.intent = nil
+                outcome.category = nil
             }
         } catch {
             logger.error("safety output check failed; sending holding reply", metadata: ["error.kind": "\(type(of: error))"])
@@ -76,7 +84,7 @@ extension ConversationPipeline {
             return supportive
         }
         do {
-            if case .replace(let reason, _) = try await safety.checkOutput(completion.text, for: input) {
+            if case .replace(let reason, _) = try await safety.checkOutput(completion.text, origin: completion.origin, for: input) {
                 logger.warning("model reply failed the output check; supportive reply", metadata: ["safety.output_reason": "\(reason)"])
                 observer.record(.outputReplaced(reason: reason))
                 return supportive
@@ -91,7 +99,8 @@ extension ConversationPipeline {
         return Outcome(
             body: [lead, answer, response.followUp].compactMap { $0 }.joined(separator: "\n\n"),
             tier: .concern, source: Self.source(of: completion), resourceLine: response.resourceLine,
-            answerID: completion.answerID, asked: response.followUp == nil ? nil : response.question
+            answerID: completion.answerID, intent: completion.intent, category: completion.category,
+            asked: response.followUp == nil ? nil : response.question
         )
     }
 

@@ -8,6 +8,8 @@ public struct ConversationPipeline: Sendable {
     let sessions: any SessionStore
     let inbox: (any Inbox)?
     let handoffs: (any HandoffStore)?
+    /// Answer feedback, deleted with everything else by `/forget`.
+    let feedback: (any FeedbackStore)?
     let model: any CompletionModel
     let safety: any SafetyFilter
     let observer: any PipelineObserver
@@ -19,6 +21,7 @@ public struct ConversationPipeline: Sendable {
         sessions: any SessionStore,
         inbox: (any Inbox)? = nil,
         handoffs: (any HandoffStore)? = nil,
+        feedback: (any FeedbackStore)? = nil,
         model: any CompletionModel,
         safety: any SafetyFilter,
         observer: any PipelineObserver = NoPipelineObserver(),
@@ -29,6 +32,7 @@ public struct ConversationPipeline: Sendable {
         self.sessions = sessions
         self.inbox = inbox
         self.handoffs = handoffs
+        self.feedback = feedback
         self.model = model
         self.safety = safety
         self.observer = observer
@@ -190,7 +194,10 @@ public struct ConversationPipeline: Sendable {
             await recordExchange(visible, question: question, answer: outcome.body, at: timestamp, logger: logger)
         }
         let body = [handoffNotice, outcome.body].compactMap { $0 }.joined(separator: "\n\n")
-        return Reply(body: body, tier: outcome.tier, source: outcome.source, disclaimer: disclaimer, resourceLine: resourceLine)
+        return Reply(
+            body: body, tier: outcome.tier, source: outcome.source, disclaimer: disclaimer, resourceLine: resourceLine,
+            answerID: outcome.answerID, intent: outcome.intent, category: outcome.category
+        )
     }
 
     func completionRequest(_ question: String, session: Session, userHash: UserHash, language: ReplyLanguage) -> CompletionRequest {
@@ -247,6 +254,7 @@ public struct ConversationPipeline: Sendable {
                 try await sessions.delete(userHash)
                 try await inbox?.purge(userHash, keeping: entryID)
                 try await handoffs?.delete(userHash)
+                try await feedback?.delete(userHash)
                 await safety.forget(userHash)
                 logger.info("user data forgotten")
                 return fixed(.forgetDone, language)

@@ -39,6 +39,11 @@ public struct Reply: Sendable, Codable, Equatable {
     public var resourceLine: String?
     /// False when nothing should be sent to the user (e.g. an edited message in a group).
     public var deliver: Bool
+    /// Retrieval: the answer used, its intent and category (what answer feedback is counted by).
+    /// Absent in replies stored before they existed.
+    public var answerID: String?
+    public var intent: String?
+    public var category: String?
 
     public init(
         body: String,
@@ -46,7 +51,10 @@ public struct Reply: Sendable, Codable, Equatable {
         source: Source,
         disclaimer: String? = nil,
         resourceLine: String? = nil,
-        deliver: Bool = true
+        deliver: Bool = true,
+        answerID: String? = nil,
+        intent: String? = nil,
+        category: String? = nil
     ) {
         self.body = body
         self.tier = tier
@@ -54,6 +62,9 @@ public struct Reply: Sendable, Codable, Equatable {
         self.disclaimer = disclaimer
         self.resourceLine = resourceLine
         self.deliver = deliver
+        self.answerID = answerID
+        self.intent = intent
+        self.category = category
     }
 
     /// The whole message for a chat platform: answer, then resources, then the disclaimer.

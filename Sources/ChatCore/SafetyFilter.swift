@@ -75,6 +75,9 @@ public struct CrisisEvent: Sendable, Equatable {
 public protocol SafetyFilter: Sendable {
     func assessInput(_ input: SafetyInput) async throws -> InputVerdict
     func checkOutput(_ reply: String, for input: SafetyInput) async throws -> OutputVerdict
+    /// The output check for a reply from `origin`; by default the same as `checkOutput(_:for:)`
+    /// (a second opinion on remote models' replies overrides it, see `ContentModerator`).
+    func checkOutput(_ reply: String, origin: Completion.Origin, for input: SafetyInput) async throws -> OutputVerdict
     /// The resource line added to replies while a session is in crisis mode.
     func resourceLine(for language: ReplyLanguage) -> String
     /// Called once per crisis message (operator alerts, metrics). Must not throw or block for long.

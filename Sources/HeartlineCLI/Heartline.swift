@@ -12,7 +12,7 @@ public struct Heartline: AsyncParsableCommand {
         environment variables, a .env file and a JSON config file (see docs/configuration.md).
         """,
         subcommands: [
-            Serve.self, Ask.self, Eval.self, SafetyCommand.self, StoreCommand.self, Dataset.self, FineTune.self, TelegramCommand.self, WeChatCommand.self, Simulate.self,
+            Serve.self, Ask.self, Eval.self, SafetyCommand.self, StoreCommand.self, FeedbackCommand.self, Dataset.self, FineTune.self, TelegramCommand.self, WeChatCommand.self, Simulate.self,
         ]
     )
 

@@ -31,6 +31,7 @@ public func buildApplication(
         sessions: dependencies.sessions,
         inbox: dependencies.inbox,
         handoffs: handoffs,
+        feedback: dependencies.feedback,
         model: dependencies.model,
         safety: dependencies.safety,
         observer: MetricsPipelineObserver(metrics: dependencies.metrics, next: dependencies.observer),
@@ -116,6 +117,12 @@ public func buildApplication(
         store: dependencies.sessions, ttl: settings.pipeline.sessionLimits.idleTTL, interval: settings.sweepInterval,
         logger: logger.with(label: "heartline.sweeper"), now: dependencies.now
     ))
+    if let feedback = dependencies.feedback {
+        services.append(FeedbackSweeperService(
+            store: feedback, retention: settings.feedbackRetention, interval: settings.sweepInterval,
+            logger: logger.with(label: "heartline.sweeper"), now: dependencies.now
+        ))
+    }
 
     return Application(
         router: router,

@@ -17,6 +17,8 @@ public struct HeartlineDependencies: Sendable {
     public var inbox: any Inbox
     /// Where counsellor handoffs are kept (the configured store); nil: handoffs are unavailable.
     public var handoffs: (any HandoffStore)?
+    /// Where answer feedback (👍/👎) is kept (the configured store); nil: feedback is unavailable.
+    public var feedback: (any FeedbackStore)?
     /// The whole model chain (never throws in practice; the pipeline copes if it does).
     public var model: any CompletionModel
     public var safety: any SafetyFilter
@@ -84,6 +86,7 @@ public struct HeartlineDependencies: Sendable {
         let sessions: any SessionStore
         let inbox: any Inbox
         let handoffs: any HandoffStore
+        let feedback: any FeedbackStore
         var storeServices: [any Service] = []
         var workSource: (any WorkSource)?
         if isPostgres(settings.store) {
@@ -93,6 +96,7 @@ public struct HeartlineDependencies: Sendable {
             sessions = store.sessions
             inbox = store.inbox
             handoffs = store.handoffs
+            feedback = store.feedback
             workSource = store.workSource
             storeServices = [store]
         } else {
@@ -112,6 +116,7 @@ public struct HeartlineDependencies: Sendable {
             )
             sessions = store.sessions
             handoffs = store.handoffs
+            feedback = store.feedback
             inbox = withInbox ? store.inbox : NoInbox()
             if withInbox {
                 storeServices = [StoreMaintenanceService(store: store, interval: settings.embeddedStore.pruneInterval, logger: logger.with(label: "heartline.store"))]
@@ -126,14 +131,29 @@ public struct HeartlineDependencies: Sendable {
         var clientConfiguration = HTTPClient.Configuration(timeout: .init(connect: .seconds(5)))
         clientConfiguration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: max(8, settings.workers))
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration)
-        let model = try ModelFactory.chain(settings: settings, httpClient: httpClient, logger: logger, onEvent: metrics.model)
+        // Until the dependencies exist nothing owns the client, and AsyncHTTPClient must be shut
+        // down before it goes away: a failure below (a bad WeChat key, an unreadable lexicon)
+        // shuts it down before the error is thrown.
+        func owningClient<T>(_ make: () throws -> T) async throws -> T {
+            do {
+                return try make()
+            } catch {
+                try? await httpClient.shutdown()
+                throw error
+            }
+        }
+        let model = try await owningClient { try ModelFactory.chain(settings: settings, httpClient: httpClient, logger: logger, onEvent: metrics.model) }
         readiness.set("model", healthy: true)
-        let wechat = try WeChatServices.live(settings: settings.wechat, httpClient: httpClient, logger: logger)
+        let wechat = try await owningClient { try WeChatServices.live(settings: settings.wechat, httpClient: httpClient, logger: logger) }
 
-        let (safety, safetyServices) = try SafetyFactory.layer(settings: settings, httpClient: httpClient, logger: logger)
+        let (safety, safetyServices) = try await owningClient {
+            try SafetyFactory.layer(settings: settings, httpClient: httpClient, logger: logger, metrics: metrics)
+        }
         readiness.set("safety", healthy: true)
         let telegram = withInbox
-            ? try TelegramComponents.live(settings: settings.telegram, dataDirectory: settings.dataDirectory, httpClient: httpClient, hasher: hasher, logger: logger)
+            ? try await owningClient {
+                try TelegramComponents.live(settings: settings.telegram, dataDirectory: settings.dataDirectory, httpClient: httpClient, hasher: hasher, logger: logger)
+            }
             : nil
         var messengers: [ChatChannel: any Messenger] = [:]
         messengers[.wechat] = wechat?.messenger
@@ -156,6 +176,7 @@ public struct HeartlineDependencies: Sendable {
         dependencies.workSource = workSource
         dependencies.waiters = waiters
         dependencies.handoffs = handoffs
+        dependencies.feedback = feedback
         return dependencies
     }
 }

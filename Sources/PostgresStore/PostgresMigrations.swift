@@ -61,6 +61,7 @@ enum PostgresMigrations {
             """,
         ]),
         handoffs,
+        feedback,
     ]
 
     /// Applies what is missing; returns the versions applied now.

@@ -4,7 +4,7 @@ import GRDB
 /// only in `inbox` (unanswered messages), `replies` (API replies for idempotent retries, for a
 /// short window) and `turns` (the bounded session history).
 enum StoreSchema {
-    static let version = 2
+    static let version = 3
 
     static let statements = [
         // Messages recorded and not yet answered (push channels), replayed after a restart.
@@ -27,7 +27,7 @@ enum StoreSchema {
     ]
 
     /// Changes after version 1, by the version they lead to. Never edit one that has shipped.
-    static let upgrades: [Int: [String]] = [2: HandoffSchema.statements]
+    static let upgrades: [Int: [String]] = [2: HandoffSchema.statements, 3: FeedbackSchema.statements]
 
     /// Creates the tables in a new database, or upgrades an older one, in one transaction;
     /// refuses a database from a newer Heartline.

@@ -24,6 +24,8 @@ struct WeChatServerHarness: Sendable {
     let builder: WeChatPushBuilder
     /// The pipeline's safety layer: pass-through by default, the real one for safety tests.
     let safety: any SafetyFilter
+    /// The store of the application started last (feedback tests read what the API wrote).
+    let stores = StoreBox()
 
     /// Answers instead of `model` when set (a streaming model).
     let otherModel: (any CompletionModel)?
@@ -110,6 +112,8 @@ struct WeChatServerHarness: Sendable {
             now: { clock.now() }
         )
         dependencies.handoffs = store.handoffs
+        dependencies.feedback = store.feedback
+        stores.set(store)
         return buildApplication(settings: settings, dependencies: dependencies, logger: logger)
     }
 
@@ -154,6 +158,14 @@ struct WeChatServerHarness: Sendable {
     }
 }
 
+/// The last store a harness opened.
+final class StoreBox: Sendable {
+    private let store = Mutex<SQLiteStore?>(nil)
+
+    func set(_ value: SQLiteStore) { store.withLock { $0 = value } }
+    var last: SQLiteStore? { store.withLock { $0 } }
+}
+
 /// The service's notion of now, movable by tests.
 final class TestClock: Sendable {
     private let offset = Mutex<TimeInterval>(0)
@@ -171,6 +183,8 @@ final class WeChatTestModel: CompletionModel, Sendable {
         var gated = false
         var waiting: [CheckedContinuation<Void, Never>] = []
         var answer: String?
+        /// Answer as the retrieval model would: (answer id, intent, category).
+        var retrieval: (String, String, String)?
     }
 
     private let state = Mutex(State())
@@ -194,6 +208,9 @@ final class WeChatTestModel: CompletionModel, Sendable {
     /// Answer every question with this text instead.
     func answer(with text: String?) { state.withLock { $0.answer = text } }
 
+    /// Answer as the retrieval model would, naming this corpus answer (nil: as a remote model).
+    func answerFromCorpus(_ ids: (answerID: String, intent: String, category: String)?) { state.withLock { $0.retrieval = ids.map { ($0.answerID, $0.intent, $0.category) } } }
+
     func complete(_ request: CompletionRequest) async throws -> Completion {
         await withCheckedContinuation { continuation in
             let proceed = state.withLock { s -> Bool in
@@ -203,7 +220,11 @@ final class WeChatTestModel: CompletionModel, Sendable {
             }
             if proceed { continuation.resume() }
         }
-        let text = state.withLock { $0.answer } ?? "回答：" + request.question
+        let (answer, retrieval) = state.withLock { ($0.answer, $0.retrieval) }
+        let text = answer ?? "回答：" + request.question
+        if let (answerID, intent, category) = retrieval {
+            return Completion(text: text, model: name, origin: .retrieval, answerID: answerID, category: category, intent: intent)
+        }
         return Completion(text: text, model: name, origin: .primary)
     }
 }

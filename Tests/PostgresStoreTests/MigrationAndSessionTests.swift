@@ -16,9 +16,9 @@ import Testing
         }
         // Exactly one instance applied each migration; the others found it done.
         #expect(applied.filter { !$0.isEmpty }.count == 1)
-        #expect(applied.flatMap { $0 } == [1, 2])
+        #expect(applied.flatMap { $0 } == [1, 2, 3])
         #expect(try await PostgresStore.prepare(configuration) == [])
-        #expect(try server.psql("SELECT string_agg(version::text, ',') FROM heartline_schema_migrations", database: name) == "1,2")
+        #expect(try server.psql("SELECT string_agg(version::text, ',') FROM heartline_schema_migrations", database: name) == "1,2,3")
     }
 
     @Test func sessionsSaveLoadDeleteSweepAndQuarantine() async throws {

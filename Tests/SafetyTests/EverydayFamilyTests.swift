@@ -140,6 +140,22 @@ import Testing
         for text in harmless { #expect(bundled.rulesDetect(text, recent: []).tier != .crisis, "\(text)") }
     }
 
+    /// Near-twins found studying sealed v5 and the written training sets: anger faces (😤) make
+    /// harm said of a grievance anger; games are a frame; savings given for a wedding or tuition,
+    /// streaming passwords shared, kitchen cuts, habitual medication and sleeping-in are not
+    /// preparation, attempts or wishes. The risky twins stay crises.
+    @Test func nearTwinsFromSealedV5() throws {
+        let bundled = try CrisisDetector.bundled()
+        let harmless = [
+            "我室友又偷吃我的泡面，我要掐死她😤", "这个boss打了二十次，想死", "把存款都转给我弟了，他下个月交学费",
+            "把视频会员的账号密码发给我妈了，她也想追剧", "切菜的时候不小心划了手，流了好多血", "妈妈吃了好几年的安眠药，怎么帮她减量",
+            "想 sleep in 一整天", "took all my meds for the day, can i eat now",
+        ]
+        for text in harmless { #expect(bundled.rulesDetect(text, recent: []).tier != .crisis, "\(text)") }
+        let crises = ["我要杀了他😤，刀已经放在包里了", "我把存款都转给我弟了，以后你们不用再担心我了", "我割了手腕，血止不住"]
+        for text in crises { #expect(bundled.rulesDetect(text, recent: []).tier == .crisis, "\(text)") }
+    }
+
     /// Everyday distress over several turns gets a caring reply each time, not a crisis: only
     /// hopelessness builds up to one (found by the local-channel benchmark: 6 % of its everyday
     /// questions came back as crises once the earlier turns were everyday distress).

@@ -70,7 +70,7 @@ extension ConversationPipeline {
                 guard candidate.count > previous.count, candidate.hasPrefix(previous) else { return }
                 let verdict: OutputVerdict
                 do {
-                    verdict = try await safety.checkOutput(candidate, for: input)
+                    verdict = try await safety.checkOutput(candidate, origin: .primary, for: input)
                 } catch {
                     throw CheckFailed()
                 }

@@ -84,8 +84,10 @@ public struct HeartlineSettings: Sendable {
     public var wechat = WeChat()
     public var queueCapacity = 10_000
     public var workers = 64
-    /// How often idle sessions are swept.
+    /// How often idle sessions are swept (and old answer feedback).
     public var sweepInterval: Duration = .seconds(600)
+    /// How long answer feedback (👍/👎) is kept (`feedback.retentionDays`).
+    public var feedbackRetention: Duration = .seconds(180 * 24 * 3600)
     public var logLevel = "info"
 
     public init() {}

@@ -19,6 +19,22 @@ public struct SafetySettings: Sendable, Equatable {
         public var isConfigured: Bool { (telegramToken != nil && telegramChatID != nil) || webhookURL != nil }
     }
 
+    /// A remote moderation service as a second opinion beside the local detector
+    /// (`safety.moderation.*`, docs/safety.md "Moderation second opinion"). Off by default; only
+    /// with a remote model (`model.name`): the embedded retrieval model's answers are the
+    /// project's own vetted text.
+    public struct Moderation: Sendable, Equatable {
+        public var enabled = false
+        public var model = "omni-moderation-latest"
+        /// The most one moderation call may add to a message (input and output each).
+        public var budget: Duration = .milliseconds(1500)
+        /// Where `/v1/moderations` is; nil: the remote model's `model.baseUrl` and `model.apiKey`.
+        public var baseURL: String?
+        /// Secret: never logged or printed.
+        public var apiKey: String?
+    }
+
+    public var moderation = Moderation()
     /// Operator blocklist file: one phrase per line, re-read when it changes.
     public var blocklistPath: String?
     public var ratePerMinute = 10

@@ -31,5 +31,34 @@ extension SettingsLoader {
             }
         }
         safety.alert = alert
+        loadModeration(into: &safety.moderation)
+    }
+
+    /// `safety.moderation.*`; whether a remote model is configured is checked by `checkModeration`.
+    mutating func loadModeration(into moderation: inout SafetySettings.Moderation) {
+        moderation.enabled = bool("safety.moderation.enabled") ?? moderation.enabled
+        moderation.model = string("safety.moderation.model") ?? moderation.model
+        moderation.budget = milliseconds("safety.moderation.budgetMs", range: 50...10_000) ?? moderation.budget
+        moderation.baseURL = string("safety.moderation.baseUrl")
+        moderation.apiKey = secret("safety.moderation.apiKey")
+        if let url = moderation.baseURL, !(url.hasPrefix("http://") || url.hasPrefix("https://")) {
+            problems.append("safety.moderation.baseUrl: must start with http:// or https://")
+        }
+    }
+
+    /// The second opinion is for a remote model's conversations; with the embedded model alone it
+    /// would only send users' messages to a third party for nothing the local detector lacks.
+    mutating func checkModeration(_ settings: HeartlineSettings) {
+        let moderation = settings.safety.moderation
+        guard moderation.enabled else { return }
+        if settings.model.name.isEmpty {
+            problems.append("safety.moderation.enabled: needs a remote model (model.name); the embedded model is not moderated remotely")
+        }
+        if moderation.model.isEmpty {
+            problems.append("safety.moderation.model: must not be empty")
+        }
+        if (moderation.baseURL ?? settings.model.baseURL).contains("api.openai.com"), (moderation.apiKey ?? settings.model.apiKey) == nil {
+            problems.append("safety.moderation.apiKey: required for OpenAI's moderation endpoint (or set model.apiKey / OPENAI_API_KEY)")
+        }
     }
 }

@@ -144,7 +144,9 @@ public struct SettingsLoader {
         s.queueCapacity = int("queue.capacity", range: 1...10_000_000) ?? s.queueCapacity
         s.workers = int("workers", range: 1...4096) ?? s.workers
         s.sweepInterval = milliseconds("session.sweepIntervalMs", range: 1000...86_400_000) ?? s.sweepInterval
+        if let days = double("feedback.retentionDays", range: 1...3650) { s.feedbackRetention = .milliseconds(Int64(days * 86_400_000)) }
         loadSafety(into: &s.safety)
+        checkModeration(s)
         loadHandoff(into: &s.handoff, telegramEnabled: s.telegram.isEnabled)
         problems += WeChatSettingsLoader.load(reader, into: &s.wechat)
         if s.metrics.enabled == true, !s.isLoopback, s.metrics.token == nil {

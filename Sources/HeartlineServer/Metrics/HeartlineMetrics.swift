@@ -115,6 +115,13 @@ public final class HeartlineMetrics: Sendable {
         }
     }
 
+    /// One check of the moderation second opinion (`safety.moderation`).
+    public func moderation(stage: String, outcome: String) {
+        counter("heartline_moderation_checks_total", [
+            ("stage", Self.bounded(stage, ["input", "output"])), ("outcome", Self.bounded(outcome, ["clear", "flagged", "error", "timeout"])),
+        ]).increment()
+    }
+
     public func pipeline(_ event: PipelineEvent) {
         switch event {
         case .replied(let channel, let source, let tier, let latency):

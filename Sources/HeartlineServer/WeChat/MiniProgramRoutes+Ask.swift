@@ -15,6 +15,8 @@ extension MiniProgramRoutes {
         var hotline: String
         /// Add the support resources to the answer (WeChat rated the question `review`).
         var care: Bool
+        /// The message's inbox entry (the key of the answer's feedback id).
+        var inboxID: String
     }
 
     enum AskStart {
@@ -78,7 +80,9 @@ extension MiniProgramRoutes {
                 return .answered(answerBody(reply, language: language, hotline: hotline))
             }
         }
-        return .submit(PreparedAsk(message: message, openID: session.openID, user: user, language: language, hotline: hotline, care: care))
+        return .submit(PreparedAsk(
+            message: message, openID: session.openID, user: user, language: language, hotline: hotline, care: care, inboxID: inboxID
+        ))
     }
 
     /// The answer to a submitted question, through WeChat's check of the answer when it is on.
@@ -98,7 +102,10 @@ extension MiniProgramRoutes {
                 }
             }
             if care, reply.resourceLine == nil { reply.resourceLine = hotline }
-            return answerBody(reply, language: language, hotline: hotline, duplicate: duplicate)
+            return answerBody(
+                reply, language: language, hotline: hotline, duplicate: duplicate,
+                replyID: replyID(for: reply, inboxID: prepared.inboxID, user: user)
+            )
         case .timedOut:
             logger.warning("mini-program answer not ready within the budget; fallback sent", metadata: ["chat.user": "\(user.short)"])
             return answerBody(Reply(body: ReplyCatalog.text(.fallback, language), source: .fallback), language: language, hotline: hotline, pending: true)

@@ -16,6 +16,7 @@ import WeChatAdapter
 ///   as they pass (`{"type":"delta"}`), then the whole answer (`{"type":"final"}`).
 /// - `POST <prefix>/forget` with the token → the pipeline's `/forget` for this user.
 /// - `GET <prefix>/messages?after=…` with the token → a counsellor's messages (handoff poll).
+/// - `POST <prefix>/feedback {replyId, vote, reason?}` with the token → 👍/👎 on one answer.
 struct MiniProgramRoutes {
     struct LoginRequest: Decodable {
         var code: String
@@ -49,6 +50,9 @@ struct MiniProgramRoutes {
         var budgetMs: Int
         /// With `pending`: when to ask again with the same idempotency key.
         var retryAfterMs: Int?
+        /// What `POST <prefix>/feedback` refers to; absent when the answer cannot be rated (a
+        /// pending fallback, a crisis reply, or feedback off).
+        var replyId: String?
     }
 
     let services: WeChatServices
@@ -59,6 +63,11 @@ struct MiniProgramRoutes {
     let pollLimiter: MiniProgramRateLimiter
     /// The handoff store when mini-program users can be handed off; nil: `messages` answers null.
     let handoffs: (any HandoffStore)?
+    /// Where 👍/👎 go; nil: `feedback` answers 503 and answers carry no `replyId`.
+    let feedback: (any FeedbackStore)?
+    let replyIDs: MiniProgramReplyIDs
+    /// Votes, apart from questions.
+    let feedbackLimiter: MiniProgramRateLimiter
     let loginLimiter: MiniProgramRateLimiter
     let loginTotalLimiter: MiniProgramRateLimiter
     let safety: MiniProgramSafetyCheck
@@ -88,6 +97,9 @@ struct MiniProgramRoutes {
         router.get(RouterPath(prefix + "/messages")) { request, _ -> Response in
             do throws(APIError) { return try await messages(request) } catch { return error.response }
         }
+        router.post(RouterPath(prefix + "/feedback")) { request, _ -> Response in
+            do throws(APIError) { return try await recordFeedback(request) } catch { return error.response }
+        }
     }
 
     var budgetMs: Int { Int(askBudget.milliseconds) }
@@ -105,12 +117,14 @@ struct MiniProgramRoutes {
         APIError(.tooManyRequests, code, message, retryAfterSeconds: max(1, Int(wait.seconds.rounded(.up))))
     }
 
-    func answerBody(_ reply: Reply, language: ReplyLanguage, hotline: String, duplicate: Bool = false, pending: Bool = false) -> AskResponse {
+    func answerBody(
+        _ reply: Reply, language: ReplyLanguage, hotline: String, duplicate: Bool = false, pending: Bool = false, replyID: String? = nil
+    ) -> AskResponse {
         AskResponse(
             answer: reply.body, tier: reply.tier.rawValue, disclaimer: reply.disclaimer, resourceLine: reply.resourceLine,
             resources: MiniProgramResource.list(tier: reply.tier, hasResourceLine: reply.resourceLine != nil, language: language),
             hotline: hotline, source: reply.source.rawValue, duplicate: duplicate, pending: pending, budgetMs: budgetMs,
-            retryAfterMs: pending ? 2000 : nil
+            retryAfterMs: pending ? 2000 : nil, replyId: replyID
         )
     }
 

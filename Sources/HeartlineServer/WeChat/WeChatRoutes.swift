@@ -28,6 +28,9 @@ enum WeChatRoutes {
             // Every 10 s while a handoff is open, plus onShow and a few after answers.
             pollLimiter: MiniProgramRateLimiter(perMinute: 30),
             handoffs: settings.handoff.pipeline.channels.contains(.miniprogram) && settings.handoff.isEnabled ? dependencies.handoffs : nil,
+            feedback: dependencies.feedback,
+            replyIDs: MiniProgramReplyIDs(secret: secret),
+            feedbackLimiter: MiniProgramRateLimiter(perMinute: 30),
             loginLimiter: MiniProgramRateLimiter(perMinute: w.loginPerMinute),
             loginTotalLimiter: MiniProgramRateLimiter(perMinute: w.loginPerMinuteTotal),
             safety: .bundled(sessions: dependencies.sessions, contextTurns: settings.pipeline.safetyContextTurns),

@@ -60,7 +60,9 @@ public final class RetrievalModel: CompletionModel {
         case .answer(let i) where intents[i].outOfScope:
             // Clearly a question for someone else (code, homework, dosing…): say what Heartline is
             // for rather than answer it or pretend it is a feeling.
-            return Completion(text: Self.outOfScopeReply(request.language), model: name, origin: .retrieval, isClarification: true)
+            return Completion(
+                text: Self.outOfScopeReply(request.language), model: name, origin: .retrieval, isClarification: true, intent: intents[i].id
+            )
         case .followUp(let i) where intents[i].outOfScope:
             return Completion(text: Self.clarification(request.language), model: name, origin: .retrieval, isClarification: true)
         case .answer(let i):
@@ -71,12 +73,12 @@ public final class RetrievalModel: CompletionModel {
             // pipeline's concern replies, which may then include this answer.
             return Completion(
                 text: answer.text, model: name, origin: .retrieval, answerID: answer.id, category: intent.category,
-                onTopicConfidence: 1.0
+                onTopicConfidence: 1.0, intent: intent.id
             )
         case .followUp(let i):
             let intent = intents[i]
             let text = intent.followUp ?? CategoryFollowUps.text(for: intent.category, language: request.language)
-            return Completion(text: text, model: name, origin: .retrieval, answerID: intent.followUpID, category: intent.category, isClarification: true)
+            return Completion(text: text, model: name, origin: .retrieval, answerID: intent.followUpID, category: intent.category, isClarification: true, intent: intent.id)
         case .askMore:
             let text = CategoryFollowUps.text(for: nil, language: request.language)
             return Completion(text: text, model: name, origin: .retrieval, answerID: Intent.followUpPrefix, isClarification: true)

@@ -115,7 +115,9 @@ function createConversation(deps) {
       resources: result.resources || [],
       resourceLine: result.resourceLine || '',
       disclaimer: result.disclaimer || '',
-      hotline: result.hotline || ''
+      hotline: result.hotline || '',
+      // What a 👍/👎 refers to (utils/feedback.js); absent on crisis replies.
+      replyId: result.replyId || ''
     }
   }
 

@@ -4,7 +4,7 @@
 const STORAGE_KEY = 'heartline.history.v1'
 const MAX = 100
 // `kind`, `text`, `counsellor`, `at`: a counsellor's message or a handoff notice (utils/counsellor.js).
-const KEPT = ['id', 'question', 'status', 'answer', 'tier', 'source', 'disclaimer', 'resourceLine', 'resources', 'error', 'errorCode', 'kind', 'text', 'counsellor', 'at']
+const KEPT = ['id', 'question', 'status', 'answer', 'tier', 'source', 'disclaimer', 'resourceLine', 'resources', 'error', 'errorCode', 'kind', 'text', 'counsellor', 'at', 'replyId']
 
 function load(wx) {
   let saved

@@ -4,6 +4,8 @@ const { createConversation } = require('../../utils/conversation.js')
 const consent = require('../../utils/consent.js')
 const crisis = require('../../utils/crisis.js')
 const { createCounsellorPoller, opensHandoff } = require('../../utils/counsellor.js')
+const { createFeedback, REASONS } = require('../../utils/feedback.js')
+const config = require('../../config.js')
 
 // Shown before the first answer arrives (the server sends the localized line with every answer).
 const DEFAULT_HOTLINE = '心理援助热线 12356 或 400-161-9995（24小时）；香港 18111，台湾 1925；紧急情况请拨打 110 或 120。'
@@ -16,11 +18,17 @@ Page({
     scrollTo: '',
     showNotice: false,
     notice: consent.NOTICE,
+    reasons: REASONS,
     deleting: false
   },
 
   onLoad() {
     const heartline = getApp().heartline
+    // 👍/👎 under answers (utils/feedback.js); the view's messages carry each answer's `rating`.
+    this.feedback = createFeedback({
+      wx: wx, session: heartline.session, requester: heartline.requester, config: config,
+      onChange: () => this.setData({ messages: this.rated(this.conversation.messages()) })
+    })
     // A counsellor's messages, polled while a handoff is open (utils/counsellor.js).
     this.counsellor = createCounsellorPoller({
       wx: wx,
@@ -37,13 +45,13 @@ Page({
       },
       render: (messages, id) => {
         const changed = id && messages.find((m) => m.id === id)
-        const update = { messages: messages, scrollTo: id ? 'a-' + id : '' }
+        const update = { messages: this.rated(messages), scrollTo: id ? 'a-' + id : '' }
         // The server sends the hotline line in the question's language with every answer.
         if (changed && changed.hotline) update.hotline = changed.hotline
         this.setData(update)
       }
     })
-    this.setData({ messages: this.conversation.messages(), showNotice: !consent.hasAccepted(wx) })
+    this.setData({ messages: this.rated(this.conversation.messages()), showNotice: !consent.hasAccepted(wx) })
   },
 
   // Back from the background (or a relaunch): answers that were on their way are fetched again,
@@ -87,6 +95,20 @@ Page({
     }
   },
 
+  rated(messages) {
+    return this.feedback ? this.feedback.decorate(messages) : messages
+  },
+
+  // 👍 or 👎 (data-vote), or a reason chip after 👎 (data-reason); a failure shows a quiet retry.
+  rate(event) {
+    const data = event.currentTarget.dataset
+    this.feedback.vote(data.reply, data.vote, data.reason || '')
+  },
+
+  retryRate(event) {
+    this.feedback.retry(event.currentTarget.dataset.reply)
+  },
+
   call(event) {
     crisis.call(wx, event.currentTarget.dataset.number)
   },
@@ -108,7 +130,8 @@ Page({
         this.conversation.forget().then(
           () => {
             this.counsellor.reset()
-            this.setData({ deleting: false })
+            this.feedback.clear()
+            this.setData({ deleting: false, messages: [] })
             wx.showToast({ title: '已删除', icon: 'success' })
           },
           (failure) => {
