@@ -216,7 +216,7 @@ let package = Package(
             dependencies: [
                 "HeartlineServer", "ChatCore", "Storage", "ModelBackends", "Safety",
                 "TelegramAdapter", "TelegramBotAPIFake", "WeChatAdapter", "WeChatTestSupport",
-                .hummingbird, .hummingbirdTesting, .httpTypes, .httpClient, .nioCore, .configuration, .logging,
+                .hummingbird, .hummingbirdTesting, .httpTypes, .httpClient, .nioCore, .nioHTTP1, .configuration, .logging,
             ],
             swiftSettings: swiftSettings
         ),

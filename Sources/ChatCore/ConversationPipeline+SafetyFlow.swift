@@ -21,8 +21,29 @@ extension ConversationPipeline {
 
     /// No risk seen: the model's answer, through the output check. nil when the output check
     /// failed (the caller sends the holding reply).
-    func modelOutcome(_ question: String, input: SafetyInput, session: Session, logger: Logger) async -> Outcome? {
-        let completion = await complete(question, session: session, userHash: input.userHash, language: input.language, logger: logger)
+    func modelOutcome(_ question: String, input: SafetyInput, session: Session, drafts: ReplyDraftSink?, logger: Logger) async -> Outcome? {
+        let completion: Completion
+        if let drafts, let streaming = streamingModel {
+            switch await streamedCompletion(question, session: session, input: input, model: streaming, drafts: drafts, logger: logger) {
+            case .completed(let streamed):
+                observer.record(.streamed(channel: input.channel, outcome: streamed.origin == .primary ? .completed : .fellBack))
+                completion = streamed
+            case .refused(let reason, let replacement):
+                observer.record(.streamed(channel: input.channel, outcome: .stopped))
+                // A sentence failed the check: the stream stopped and the safe reply replaces
+                // whatever was drafted.
+                logger.warning("streamed reply stopped by output check", metadata: ["safety.output_reason": "\(reason)"])
+                observer.record(.outputReplaced(reason: reason))
+                return Outcome(body: replacement, tier: .none, source: .outputReplaced)
+            case .checkFailed:
+                observer.record(.streamed(channel: input.channel, outcome: .failSafe))
+                logger.error("safety output check failed while streaming; sending holding reply")
+                observer.record(.safetyFailed(stage: "output"))
+                return nil
+            }
+        } else {
+            completion = await complete(question, session: session, userHash: input.userHash, language: input.language, logger: logger)
+        }
         var outcome = Outcome(
             body: completion.text, tier: .none, source: Self.source(of: completion), answerID: completion.answerID,
             intent: completion.intent, category: completion.category

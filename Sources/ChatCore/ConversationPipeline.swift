@@ -41,12 +41,14 @@ public struct ConversationPipeline: Sendable {
     }
 
     /// Answers one message. `entryID` is the inbox entry being processed (kept by `/forget`).
-    public func handle(_ message: InboundMessage, userHash: UserHash, entryID: String? = nil) async -> Reply {
+    /// With `drafts`, a streaming model's answer is shown while it is written, one checked sentence
+    /// at a time (`PipelineConfiguration.streamReplies`; never for crisis or concern messages).
+    public func handle(_ message: InboundMessage, userHash: UserHash, entryID: String? = nil, drafts: ReplyDraftSink? = nil) async -> Reply {
         let started = ContinuousClock.now
         var log = logger
         log[metadataKey: "chat.channel"] = "\(message.channel.rawValue)"
         log[metadataKey: "chat.user"] = "\(userHash.short)"
-        let reply = await answer(message, userHash: userHash, entryID: entryID, logger: log)
+        let reply = await answer(message, userHash: userHash, entryID: entryID, drafts: drafts, logger: log)
         let latency = ContinuousClock.now - started
         observer.record(.replied(channel: message.channel, source: reply.source, tier: reply.tier, latency: latency))
         log.debug(
@@ -59,7 +61,7 @@ public struct ConversationPipeline: Sendable {
         return reply
     }
 
-    private func answer(_ message: InboundMessage, userHash: UserHash, entryID: String?, logger: Logger) async -> Reply {
+    private func answer(_ message: InboundMessage, userHash: UserHash, entryID: String?, drafts: ReplyDraftSink?, logger: Logger) async -> Reply {
         let language = message.language
         switch message.kind {
         case .unsupported:
@@ -88,12 +90,14 @@ public struct ConversationPipeline: Sendable {
         guard !question.isEmpty else { return fixed(.emptyInput, language) }
         // The length limit is applied after the safety check, so risk buried in a long message
         // still gets the crisis reply.
-        return await converse(question, message: message, userHash: userHash, logger: logger)
+        return await converse(question, message: message, userHash: userHash, drafts: drafts, logger: logger)
     }
 
     // MARK: Conversation
 
-    private func converse(_ question: String, message: InboundMessage, userHash: UserHash, logger: Logger) async -> Reply {
+    private func converse(
+        _ question: String, message: InboundMessage, userHash: UserHash, drafts: ReplyDraftSink?, logger: Logger
+    ) async -> Reply {
         let language = message.language
         let timestamp = now()
         var (session, storeTrouble) = await loadSession(userHash, at: timestamp, logger: logger)
@@ -165,7 +169,7 @@ public struct ConversationPipeline: Sendable {
             // A long message at concern tier still gets the supportive reply, without the model.
             outcome = await concernOutcome(concern, question: question, input: input, session: session, askModel: !tooLong, logger: logger)
         } else {
-            guard let answered = await modelOutcome(question, input: input, session: session, logger: logger) else {
+            guard let answered = await modelOutcome(question, input: input, session: session, drafts: drafts, logger: logger) else {
                 return Reply(body: ReplyCatalog.text(.holding, language), tier: .concern, source: .failSafe)
             }
             outcome = answered
@@ -196,19 +200,22 @@ public struct ConversationPipeline: Sendable {
         )
     }
 
-    func complete(
-        _ question: String, session: Session, userHash: UserHash, language: ReplyLanguage, logger: Logger
-    ) async -> Completion {
-        let format = configuration.promptFormat
-        let request = CompletionRequest(
+    func completionRequest(_ question: String, session: Session, userHash: UserHash, language: ReplyLanguage) -> CompletionRequest {
+        CompletionRequest(
             question: question,
             history: session.turns,
-            prompt: format.prompt(question: question, history: session.turns),
+            prompt: configuration.promptFormat.prompt(question: question, history: session.turns),
             userHash: userHash,
             language: language,
             recentAnswerIDs: Set(session.turns.compactMap(\.answerID)),
             deadline: .now + configuration.modelBudget
         )
+    }
+
+    func complete(
+        _ question: String, session: Session, userHash: UserHash, language: ReplyLanguage, logger: Logger
+    ) async -> Completion {
+        let request = completionRequest(question, session: session, userHash: userHash, language: language)
         do {
             let completion = try await model.complete(request)
             let text = completion.text.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -9,11 +9,16 @@ public protocol Messenger: Sendable {
     func indicateTyping(for message: InboundMessage) async
     /// How often `indicateTyping` should be repeated; nil for platforms without one.
     var typingInterval: Duration? { get }
+    /// Where the checked drafts of a streamed answer to `message` are shown (Telegram private
+    /// chats), or nil when this platform or chat has no drafts; `deliver` sends the final reply
+    /// either way. Failures inside the sink are ignored: a draft is only a preview.
+    func draftSink(for message: InboundMessage) -> ReplyDraftSink?
 }
 
 extension Messenger {
     public func indicateTyping(for message: InboundMessage) async {}
     public var typingInterval: Duration? { nil }
+    public func draftSink(for message: InboundMessage) -> ReplyDraftSink? { nil }
 }
 
 /// Why a delivery failed, which decides whether it is retried.

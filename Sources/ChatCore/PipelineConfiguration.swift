@@ -19,6 +19,10 @@ public struct PipelineConfiguration: Sendable, Equatable {
     public var safetyQuestionTurns = 2
     /// How long a safety question waits for its answer.
     public var safetyQuestionTTL: Duration = .seconds(30 * 60)
+    /// Show a streaming model's answer while it is written, one checked sentence at a time, on
+    /// channels that can show drafts (`model.stream`; off by default and never for the embedded
+    /// retrieval model, which answers at once).
+    public var streamReplies = false
     /// Handing conversations to human counsellors.
     public var handoff = HandoffConfiguration()
 

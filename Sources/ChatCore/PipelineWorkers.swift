@@ -11,6 +11,8 @@ public struct PipelineWorkers: Sendable {
     let inbox: any Inbox
     let messengers: [ChatChannel: any Messenger]
     let concurrency: Int
+    /// Drafts of streamed answers for synchronous callers that listen (the mini-program API).
+    let drafts: ReplyDraftBoard?
     let logger: Logger
     let onDelivery: @Sendable (ChatChannel, Result<Void, DeliveryError>) -> Void
 
@@ -21,6 +23,7 @@ public struct PipelineWorkers: Sendable {
         inbox: any Inbox,
         messengers: [ChatChannel: any Messenger],
         concurrency: Int = 64,
+        drafts: ReplyDraftBoard? = nil,
         logger: Logger = Logger(label: "heartline.workers"),
         onDelivery: @escaping @Sendable (ChatChannel, Result<Void, DeliveryError>) -> Void = { _, _ in }
     ) {
@@ -30,6 +33,7 @@ public struct PipelineWorkers: Sendable {
         self.inbox = inbox
         self.messengers = messengers
         self.concurrency = max(1, concurrency)
+        self.drafts = drafts
         self.logger = logger
         self.onDelivery = onDelivery
     }
@@ -68,6 +72,9 @@ public struct PipelineWorkers: Sendable {
     private func answer(_ entry: InboxEntry) async {
         let message = entry.message
         let messenger = messengers[message.channel]
+        // A streamed answer's checked drafts: into the chat (Telegram private chats) or to the
+        // synchronous caller listening for this entry. nil: the answer is not streamed.
+        let sink = messenger?.draftSink(for: message) ?? drafts?.sink(for: entry.id)
         let reply: Reply
         if let messenger, let interval = messenger.typingInterval {
             reply = await withTaskGroup(of: Reply?.self) { group in
@@ -78,7 +85,7 @@ public struct PipelineWorkers: Sendable {
                     }
                     return nil
                 }
-                group.addTask { await pipeline.handle(message, userHash: entry.userHash, entryID: entry.id) }
+                group.addTask { await pipeline.handle(message, userHash: entry.userHash, entryID: entry.id, drafts: sink) }
                 var answer: Reply?
                 while let next = await group.next() {
                     if let next {
@@ -89,8 +96,9 @@ public struct PipelineWorkers: Sendable {
                 return answer ?? Reply(body: "", source: .fixed, deliver: false)
             }
         } else {
-            reply = await pipeline.handle(message, userHash: entry.userHash, entryID: entry.id)
+            reply = await pipeline.handle(message, userHash: entry.userHash, entryID: entry.id, drafts: sink)
         }
+        drafts?.finish(entry.id)
 
         if let messenger, reply.deliver {
             do {

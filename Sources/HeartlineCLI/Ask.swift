@@ -3,6 +3,7 @@ import ChatCore
 import Foundation
 import HeartlineServer
 import Logging
+import Synchronization
 
 /// `heartline ask "…"`: one question through the same pipeline and model as the service.
 struct Ask: AsyncParsableCommand {
@@ -48,7 +49,10 @@ struct Ask: AsyncParsableCommand {
         // The health check runs beside the question, so it adds no time; its lines go to standard
         // error, so the reply (or --json) stays alone on standard output.
         async let serverLines = ModelServerBanner.lines(settings: settings)
-        let reply = await pipeline.handle(message, userHash: dependencies.hasher.hash(message.userKey))
+        // With model.stream, each checked sentence is shown on standard error as it passes; the
+        // reply (which replaces them when a later sentence fails the check) is standard output.
+        let drafts: ReplyDraftSink? = settings.pipeline.streamReplies && !json ? Self.draftPrinter() : nil
+        let reply = await pipeline.handle(message, userHash: dependencies.hasher.hash(message.userKey), drafts: drafts)
         for line in await serverLines { Terminal.note(line) }
         await dependencies.close()
         if json {
@@ -60,6 +64,19 @@ struct Ask: AsyncParsableCommand {
             print(String(decoding: JSONCoding.encode(Output(reply: reply.text, tier: reply.tier.rawValue, source: reply.source.rawValue)), as: UTF8.self))
         } else {
             print(reply.text)
+        }
+    }
+
+    /// Prints what each draft adds to the one before, as `… <sentences>` lines.
+    static func draftPrinter() -> ReplyDraftSink {
+        let printed = Mutex("")
+        return { draft in
+            let added: String? = printed.withLock { printed in
+                guard draft.count > printed.count, draft.hasPrefix(printed) else { return nil }
+                defer { printed = draft }
+                return String(draft.dropFirst(printed.count))
+            }
+            if let added { Terminal.note("… " + added.trimmingCharacters(in: .whitespacesAndNewlines)) }
         }
     }
 }

@@ -38,6 +38,7 @@ public func buildApplication(
         logger: logger.with(label: "heartline.pipeline"),
         now: dependencies.now
     )
+    let drafts = ReplyDraftBoard()
     let workers = PipelineWorkers(
         queue: queue,
         waiters: waiters,
@@ -45,12 +46,14 @@ public func buildApplication(
         inbox: dependencies.inbox,
         messengers: dependencies.messengers,
         concurrency: settings.workers,
+        drafts: drafts,
         logger: logger.with(label: "heartline.workers"),
         onDelivery: dependencies.metrics.delivery
     )
     let readiness = dependencies.readiness
     let intake = MessageIntake(
-        inbox: dependencies.inbox, queue: queue, waiters: waiters, hasher: dependencies.hasher, logger: logger.with(label: "heartline.intake"),
+        inbox: dependencies.inbox, queue: queue, waiters: waiters, hasher: dependencies.hasher, drafts: drafts,
+        logger: logger.with(label: "heartline.intake"),
         onDuplicate: dependencies.metrics.dedupeHit,
         onStoreResult: { ok in ok ? readiness.reportSuccess("store") : readiness.reportFailure("store") }
     )

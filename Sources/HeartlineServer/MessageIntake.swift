@@ -23,13 +23,15 @@ public struct MessageIntake: Sendable {
     public let queue: any WorkSource
     public let waiters: ReplyWaiters
     public let hasher: any UserKeyHasher
+    /// Checked drafts of streamed answers, for synchronous callers that show them as they pass.
+    public let drafts: ReplyDraftBoard
     let logger: Logger
     let onDuplicate: @Sendable (ChatChannel) -> Void
     /// Whether the inbox took the last write (readiness).
     let onStoreResult: @Sendable (Bool) -> Void
 
     public init(
-        inbox: any Inbox, queue: any WorkSource, waiters: ReplyWaiters, hasher: any UserKeyHasher,
+        inbox: any Inbox, queue: any WorkSource, waiters: ReplyWaiters, hasher: any UserKeyHasher, drafts: ReplyDraftBoard = ReplyDraftBoard(),
         logger: Logger = Logger(label: "heartline.intake"), onDuplicate: @escaping @Sendable (ChatChannel) -> Void = { _ in },
         onStoreResult: @escaping @Sendable (Bool) -> Void = { _ in }
     ) {
@@ -37,6 +39,7 @@ public struct MessageIntake: Sendable {
         self.queue = queue
         self.waiters = waiters
         self.hasher = hasher
+        self.drafts = drafts
         self.logger = logger
         self.onDuplicate = onDuplicate
         self.onStoreResult = onStoreResult
@@ -90,16 +93,26 @@ public struct MessageIntake: Sendable {
 
     /// Submits and waits for the reply (local and mini-program APIs).
     public func submitAndWait(_ message: InboundMessage, timeout: Duration) async throws(Failure) -> SyncResult {
-        // Register before submitting so a fast reply cannot be missed.
+        let (outcome, ticket) = try await submitForReply(message)
+        return await reply(to: outcome, ticket: ticket, timeout: timeout)
+    }
+
+    /// The first half of `submitAndWait`, for a caller that shows the answer's drafts before it
+    /// waits (`drafts.listen` first): records and queues, with a ticket registered before the
+    /// submission so a fast reply cannot be missed. Pass the ticket to `reply(to:ticket:timeout:)`.
+    public func submitForReply(_ message: InboundMessage) async throws(Failure) -> (outcome: Outcome, ticket: ReplyWaiters.Ticket) {
         let id = hasher.inboxID(for: message)
         let ticket = waiters.register(id)
-        let outcome: Outcome
         do {
-            outcome = try await submit(message, id: id)
+            return (try await submit(message, id: id), ticket)
         } catch {
             waiters.release(ticket)
             throw error
         }
+    }
+
+    /// The second half of `submitAndWait`: the reply to a submitted message.
+    public func reply(to outcome: Outcome, ticket: ReplyWaiters.Ticket, timeout: Duration) async -> SyncResult {
         switch outcome {
         case .accepted:
             return await waiters.wait(ticket, timeout: timeout).map { .reply($0, duplicate: false) } ?? .timedOut

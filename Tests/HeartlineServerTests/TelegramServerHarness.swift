@@ -59,12 +59,13 @@ struct TelegramServerHarness: Sendable {
     func run<T: Sendable>(
         settings: HeartlineSettings,
         model: (any CompletionModel)? = nil,
+        safety: (any SafetyFilter)? = nil,
         sleeps: SleepLog = SleepLog(),
         _ body: @Sendable (any TestClientProtocol, Context) async throws -> T
     ) async throws -> T {
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
         do {
-            let value = try await runApp(settings: settings, model: model, httpClient: httpClient, sleeps: sleeps, body)
+            let value = try await runApp(settings: settings, model: model, safety: safety, httpClient: httpClient, sleeps: sleeps, body)
             try await httpClient.shutdown()
             return value
         } catch {
@@ -118,7 +119,7 @@ struct TelegramServerHarness: Sendable {
     }
 
     private func runApp<T: Sendable>(
-        settings: HeartlineSettings, model: (any CompletionModel)?, httpClient: HTTPClient, sleeps: SleepLog,
+        settings: HeartlineSettings, model: (any CompletionModel)?, safety: (any SafetyFilter)?, httpClient: HTTPClient, sleeps: SleepLog,
         _ body: @Sendable (any TestClientProtocol, Context) async throws -> T
     ) async throws -> T {
         let logger = Self.quietLogger
@@ -134,7 +135,7 @@ struct TelegramServerHarness: Sendable {
             sessions: store.sessions,
             inbox: inbox,
             model: try model ?? ModelFactory.retrieval(settings: settings),
-            safety: BasicSafetyFilter(),
+            safety: safety ?? BasicSafetyFilter(),
             messengers: [.telegram: telegram.messenger],
             telegram: telegram
         )

@@ -27,9 +27,16 @@ struct WeChatServerHarness: Sendable {
     /// The store of the application started last (feedback tests read what the API wrote).
     let stores = StoreBox()
 
-    init(fake: FakeWeChatAPI = FakeWeChatAPI(), model: WeChatTestModel = WeChatTestModel(), safety: any SafetyFilter = BasicSafetyFilter()) throws {
+    /// Answers instead of `model` when set (a streaming model).
+    let otherModel: (any CompletionModel)?
+
+    init(
+        fake: FakeWeChatAPI = FakeWeChatAPI(), model: WeChatTestModel = WeChatTestModel(), safety: any SafetyFilter = BasicSafetyFilter(),
+        otherModel: (any CompletionModel)? = nil
+    ) throws {
         self.fake = fake
         self.model = model
+        self.otherModel = otherModel
         self.safety = safety
         self.clock = TestClock()
         self.builder = WeChatPushBuilder(token: Self.token, cipher: try WeChatCipher(encodingAESKey: Self.encodingAESKey, appID: fake.appID))
@@ -98,7 +105,7 @@ struct WeChatServerHarness: Sendable {
             hasher: hasher,
             sessions: store.sessions,
             inbox: store.inbox,
-            model: model,
+            model: otherModel ?? model,
             safety: safety,
             messengers: [.wechat: wechat.messenger],
             wechat: wechat,

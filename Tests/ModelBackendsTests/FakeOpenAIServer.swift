@@ -22,6 +22,31 @@ final class FakeOpenAI: Sendable {
         case slow(Duration, then: String)
         case garbage
         case oversized(bytes: Int)
+        /// A `text/event-stream` answer written as these byte chunks, `pause` apart; `abort` drops
+        /// the connection after the last chunk instead of ending the body.
+        case stream([[UInt8]], pause: Duration = .zero, abort: Bool = false)
+    }
+
+    struct Aborted: Error {}
+
+    /// SSE chunks of a chat stream: the role chunk, one chunk per piece, the finish chunk, `[DONE]`.
+    static func chatEvents(_ pieces: [String], done: Bool = true) -> [[UInt8]] {
+        var events = [#"data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"role":"assistant","content":""},"finish_reason":null}]}"# + "\n\n"]
+        for piece in pieces {
+            events.append(#"data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{"content":"\#(escape(piece))"},"finish_reason":null}]}"# + "\n\n")
+        }
+        if done {
+            events.append(#"data: {"id":"chatcmpl-1","object":"chat.completion.chunk","created":1,"model":"m","choices":[{"index":0,"delta":{},"finish_reason":"stop"}]}"# + "\n\n")
+            events.append("data: [DONE]\n\n")
+        }
+        return events.map { Array($0.utf8) }
+    }
+
+    /// SSE chunks of a completions stream (`choices[].text`), ending with `[DONE]`.
+    static func completionEvents(_ pieces: [String]) -> [[UInt8]] {
+        var events = pieces.map { #"data: {"id":"cmpl-1","object":"text_completion","created":1,"choices":[{"text":"\#(escape($0))","index":0,"logprobs":null,"finish_reason":null}],"model":"m"}"# + "\n\n" }
+        events.append("data: [DONE]\n\n")
+        return events.map { Array($0.utf8) }
     }
 
     let steps = Mutex<[Step]>([])
@@ -85,6 +110,18 @@ final class FakeOpenAI: Sendable {
             return try await answer(.completion(text), path: path)
         case .garbage:
             return Self.json(200, "<html>502 bad gateway</html>")
+        case .stream(let chunks, let pause, let abort):
+            var headers = HTTPFields()
+            headers[.contentType] = "text/event-stream"
+            headers[.cacheControl] = "no-cache"
+            return Response(status: .ok, headers: headers, body: ResponseBody { writer in
+                for chunk in chunks {
+                    try await writer.write(ByteBuffer(bytes: chunk))
+                    if pause > .zero { try await Task.sleep(for: pause) }
+                }
+                if abort { throw Aborted() }
+                try await writer.finish(nil)
+            })
         case .oversized(let bytes):
             return Self.json(200, #"{"choices":[{"text":""# + String(repeating: "x", count: bytes) + #""}]}"#)
         }

@@ -76,7 +76,7 @@ struct OpenAILlamaServerTests {
         )
     }
 
-    @Test("health check, chat and completions through the fallback chain", .enabled(if: OpenAILlamaServerTests.available, "needs llama-server and the tiny model: bench/llama-server/run.sh --install"))
+    @Test("health check, chat and completions through the fallback chain, with and without streaming", .enabled(if: OpenAILlamaServerTests.available, "needs llama-server and the tiny model: bench/llama-server/run.sh --install"))
     func realServer() async throws {
         try await withServer { port in
             let status = await client(port: port, chat: true).probe()
@@ -90,6 +90,12 @@ struct OpenAILlamaServerTests {
                     #expect(!completion.text.isEmpty)
                     #expect(!completion.text.unicodeScalars.contains("\u{FFFD}"), "garbled text never reaches the user")
                     #expect(completion.origin == .primary || completion.origin == .fixed)
+                    // Streamed (llama-server's real SSE): every draft is valid text too.
+                    let drafts = Mutex<[String]>([])
+                    let streamed = try await chain.stream(request(question)) { draft in drafts.withLock { $0.append(draft) } }
+                    #expect(!streamed.text.isEmpty)
+                    #expect(drafts.withLock { $0 }.allSatisfy { !$0.unicodeScalars.contains("\u{FFFD}") })
+                    if streamed.origin == .primary { #expect(drafts.withLock { $0.last } == streamed.text) }
                 }
                 // Either the model answered or a readable reason made the chain fall back; never a transport error.
                 for case .failed(_, let kind, _) in events.all { #expect(kind == "invalid_response", "chat=\(chat): \(kind)") }

@@ -130,6 +130,8 @@ public struct SettingsLoader {
         p.sessionLimits.maxCharacters = int("session.maxChars", range: 100...1_000_000) ?? p.sessionLimits.maxCharacters
         if let hours = double("session.ttlHours", range: 0.001...(24 * 365)) { p.sessionLimits.idleTTL = .milliseconds(Int64(hours * 3_600_000)) }
         p.modelBudget = milliseconds("model.budgetMs", range: 100...600_000) ?? p.modelBudget
+        // Streaming needs a remote model; with the embedded model alone it changes nothing.
+        p.streamReplies = bool("model.stream") ?? p.streamReplies
         if let hours = double("safety.crisisCooldownHours", range: 0...(24 * 30)) { p.crisisCooldown = .milliseconds(Int64(hours * 3_600_000)) }
         if let separator = string("prompt.separator") { p.promptFormat.separator = Self.unescape(separator) }
         if let stop = string("prompt.stop") { p.promptFormat.stopSequence = Self.unescape(stop) }

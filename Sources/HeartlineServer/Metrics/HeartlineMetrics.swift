@@ -140,6 +140,8 @@ public final class HeartlineMetrics: Sendable {
             handoffOpened(channel: channel, reason: reason)
         case .handoffTimedOut:
             handoffTimedOut()
+        case .streamed(let channel, let outcome):
+            counter("heartline_streamed_replies_total", [("channel", channel.rawValue), ("outcome", outcome.rawValue)]).increment()
         }
     }
 

@@ -6,7 +6,37 @@ import Logging
 import WeChatAdapter
 
 extension MiniProgramRoutes {
+    /// A question ready for the pipeline, and what its answer needs.
+    struct PreparedAsk: Sendable {
+        var message: InboundMessage
+        var openID: String
+        var user: UserHash
+        var language: ReplyLanguage
+        var hotline: String
+        /// Add the support resources to the answer (WeChat rated the question `review`).
+        var care: Bool
+        /// The message's inbox entry (the key of the answer's feedback id).
+        var inboxID: String
+    }
+
+    enum AskStart {
+        /// Answered before the pipeline (the platform check's refusal or holding reply).
+        case answered(AskResponse)
+        case submit(PreparedAsk)
+    }
+
     func ask(_ request: Request) async throws(APIError) -> Response {
+        switch try await startAsk(request) {
+        case .answered(let response):
+            return JSONCoding.response(response)
+        case .submit(let prepared):
+            return JSONCoding.response(try await finishAsk(try await submit(prepared.message), prepared))
+        }
+    }
+
+    /// Authentication, validation, rate limit and the question's checks: everything before the
+    /// pipeline, shared by `ask` and its chunked variant.
+    func startAsk(_ request: Request) async throws(APIError) -> AskStart {
         let session = try authenticate(request)
         try RequestBody.requireJSONContentType(request)
         let body = try RequestBody.decodeJSON(AskRequest.self, from: try await RequestBody.collect(request, limit: 16 * 1024))
@@ -47,15 +77,22 @@ extension MiniProgramRoutes {
                 care = withCare
                 checked.insert(checkedID, care: withCare, now: now())
             case .reply(let reply):
-                return respond(reply, language: language, hotline: hotline)
+                return .answered(answerBody(reply, language: language, hotline: hotline))
             }
         }
+        return .submit(PreparedAsk(
+            message: message, openID: session.openID, user: user, language: language, hotline: hotline, care: care, inboxID: inboxID
+        ))
+    }
 
-        let result = try await submit(message)
+    /// The answer to a submitted question, through WeChat's check of the answer when it is on.
+    func finishAsk(_ result: MessageIntake.SyncResult, _ prepared: PreparedAsk) async throws(APIError) -> AskResponse {
+        let (user, language, hotline) = (prepared.user, prepared.language, prepared.hotline)
+        var care = prepared.care
         switch result {
         case .reply(var reply, let duplicate):
             if reply.source == .model || reply.source == .retrieval {
-                switch await moderation.assess(reply.body, openID: session.openID, user: user) {
+                switch await moderation.assess(reply.body, openID: prepared.openID, user: user) {
                 case .allow: break
                 case .care: care = true
                 case .refuse:
@@ -65,10 +102,13 @@ extension MiniProgramRoutes {
                 }
             }
             if care, reply.resourceLine == nil { reply.resourceLine = hotline }
-            return respond(reply, language: language, hotline: hotline, duplicate: duplicate, replyID: replyID(for: reply, inboxID: inboxID, user: user))
+            return answerBody(
+                reply, language: language, hotline: hotline, duplicate: duplicate,
+                replyID: replyID(for: reply, inboxID: prepared.inboxID, user: user)
+            )
         case .timedOut:
             logger.warning("mini-program answer not ready within the budget; fallback sent", metadata: ["chat.user": "\(user.short)"])
-            return respond(Reply(body: ReplyCatalog.text(.fallback, language), source: .fallback), language: language, hotline: hotline, pending: true)
+            return answerBody(Reply(body: ReplyCatalog.text(.fallback, language), source: .fallback), language: language, hotline: hotline, pending: true)
         case .answeredBefore:
             throw APIError(.conflict, "already_answered", "This question was answered earlier; its answer is no longer kept. Ask with a new idempotency key.")
         }

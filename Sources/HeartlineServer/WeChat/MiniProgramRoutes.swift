@@ -12,6 +12,8 @@ import WeChatAdapter
 /// - `POST <prefix>/ask {question, idempotencyKey?, lang?}` with `Authorization: Bearer <token>` →
 ///   the answer within the budget; on timeout a calm fallback with `pending: true` (asking again
 ///   with the same idempotency key returns the real answer once it is ready).
+/// - `POST <prefix>/ask/stream`: the same, as a chunked response of JSON lines: checked sentences
+///   as they pass (`{"type":"delta"}`), then the whole answer (`{"type":"final"}`).
 /// - `POST <prefix>/forget` with the token → the pipeline's `/forget` for this user.
 /// - `GET <prefix>/messages?after=…` with the token → a counsellor's messages (handoff poll).
 /// - `POST <prefix>/feedback {replyId, vote, reason?}` with the token → 👍/👎 on one answer.
@@ -86,6 +88,9 @@ struct MiniProgramRoutes {
         router.post(RouterPath(prefix + "/ask")) { request, _ -> Response in
             do throws(APIError) { return try await ask(request) } catch { return error.response }
         }
+        router.post(RouterPath(prefix + "/ask/stream")) { request, _ -> Response in
+            do throws(APIError) { return try await askStream(request) } catch { return error.response }
+        }
         router.post(RouterPath(prefix + "/forget")) { request, _ -> Response in
             do throws(APIError) { return try await forget(request) } catch { return error.response }
         }
@@ -112,15 +117,15 @@ struct MiniProgramRoutes {
         APIError(.tooManyRequests, code, message, retryAfterSeconds: max(1, Int(wait.seconds.rounded(.up))))
     }
 
-    func respond(
+    func answerBody(
         _ reply: Reply, language: ReplyLanguage, hotline: String, duplicate: Bool = false, pending: Bool = false, replyID: String? = nil
-    ) -> Response {
-        JSONCoding.response(AskResponse(
+    ) -> AskResponse {
+        AskResponse(
             answer: reply.body, tier: reply.tier.rawValue, disclaimer: reply.disclaimer, resourceLine: reply.resourceLine,
             resources: MiniProgramResource.list(tier: reply.tier, hasResourceLine: reply.resourceLine != nil, language: language),
             hotline: hotline, source: reply.source.rawValue, duplicate: duplicate, pending: pending, budgetMs: budgetMs,
             retryAfterMs: pending ? 2000 : nil, replyId: replyID
-        ))
+        )
     }
 
     func userKey(_ openID: String) -> String {

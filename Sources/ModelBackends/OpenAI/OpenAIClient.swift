@@ -88,17 +88,7 @@ public struct OpenAIClient: Sendable {
     ) async throws(OpenAIClientError) -> Response {
         let remaining = deadline - ContinuousClock.now
         guard remaining > .zero else { throw .timeout }
-        var request = HTTPClientRequest(url: configuration.url(path))
-        request.method = method
-        if let key = configuration.apiKey, !key.isEmpty { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
-        if let organization = configuration.organization { request.headers.add(name: "OpenAI-Organization", value: organization) }
-        if let project = configuration.project { request.headers.add(name: "OpenAI-Project", value: project) }
-        request.headers.add(name: "Accept", value: "application/json")
-        request.headers.add(name: "User-Agent", value: "heartline")
-        if let body {
-            request.headers.add(name: "Content-Type", value: contentType)
-            request.body = .bytes(ByteBuffer(bytes: body))
-        }
+        let request = makeRequest(method, path, body: body, contentType: contentType, accept: "application/json")
         let timeout = TimeAmount.nanoseconds(Int64(remaining.seconds * 1e9))
         do {
             let response = try await httpClient.execute(request, timeout: timeout, logger: logger)
@@ -123,6 +113,22 @@ public struct OpenAIClient: Sendable {
         } catch {
             throw .transport("\(type(of: error))")
         }
+    }
+
+    /// A request with the credentials and headers every call carries.
+    func makeRequest(_ method: HTTPMethod, _ path: String, body: [UInt8]?, contentType: String, accept: String) -> HTTPClientRequest {
+        var request = HTTPClientRequest(url: configuration.url(path))
+        request.method = method
+        if let key = configuration.apiKey, !key.isEmpty { request.headers.add(name: "Authorization", value: "Bearer \(key)") }
+        if let organization = configuration.organization { request.headers.add(name: "OpenAI-Organization", value: organization) }
+        if let project = configuration.project { request.headers.add(name: "OpenAI-Project", value: project) }
+        request.headers.add(name: "Accept", value: accept)
+        request.headers.add(name: "User-Agent", value: "heartline")
+        if let body {
+            request.headers.add(name: "Content-Type", value: contentType)
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
+        return request
     }
 
     /// Decodes a JSON response body.

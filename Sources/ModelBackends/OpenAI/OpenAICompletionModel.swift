@@ -14,6 +14,7 @@ public struct OpenAICompletionModel: CompletionModel {
         var stop: [String]?
         var user: String
         var n = 1
+        var stream: Bool?
     }
 
     struct ChatBody: Encodable {
@@ -27,6 +28,7 @@ public struct OpenAICompletionModel: CompletionModel {
         var temperature: Double
         var user: String
         var n = 1
+        var stream: Bool?
     }
 
     struct CompletionResponse: Decodable {
@@ -61,36 +63,50 @@ public struct OpenAICompletionModel: CompletionModel {
         guard !configuration.model.isEmpty else { throw ModelError.notConfigured }
         do {
             let raw: String?
+            let (path, body) = requestBody(for: request, stream: false)
+            let response = try await client.send(.POST, path, body: body, deadline: request.deadline)
             if configuration.chat {
-                var messages: [ChatBody.Message] = []
-                if let system = configuration.systemPrompt, !system.isEmpty { messages.append(.init(role: "system", content: system)) }
-                for turn in request.history.suffix(format.historyTurns) {
-                    messages.append(.init(role: "user", content: turn.question))
-                    messages.append(.init(role: "assistant", content: turn.answer))
-                }
-                messages.append(.init(role: "user", content: request.question))
-                let body = ChatBody(
-                    model: configuration.model, messages: messages, max_tokens: configuration.maxTokens,
-                    temperature: configuration.temperature, user: request.userHash.value
-                )
-                let response = try await client.send(.POST, "/chat/completions", body: OpenAIClient.encode(body), deadline: request.deadline)
                 raw = try client.decode(ChatResponse.self, from: response).choices.first?.message?.content
             } else {
-                let body = CompletionBody(
-                    model: configuration.model, prompt: request.prompt, max_tokens: configuration.maxTokens,
-                    temperature: configuration.temperature, stop: format.stopSequence.isEmpty ? nil : [format.stopSequence],
-                    user: request.userHash.value
-                )
-                let response = try await client.send(.POST, "/completions", body: OpenAIClient.encode(body), deadline: request.deadline)
                 raw = try client.decode(CompletionResponse.self, from: response).choices.first?.text
             }
             guard let raw else { throw ModelError.invalidResponse("no choices") }
-            let text = format.answer(fromCompletion: UnicodeEscapes.decode(raw))
-            guard !text.isEmpty else { throw ModelError.invalidResponse("empty completion") }
-            if let problem = ReplySanity.problem(in: text) { throw ModelError.invalidResponse(problem) }
-            return Completion(text: text, model: configuration.model, origin: .primary)
+            return try completion(fromRaw: raw)
         } catch let error as OpenAIClientError {
             throw error.modelError
         }
+    }
+
+    /// The cleaned, sane answer in raw model text, or why there is none.
+    func completion(fromRaw raw: String) throws(ModelError) -> Completion {
+        let text = format.answer(fromCompletion: UnicodeEscapes.decode(raw))
+        guard !text.isEmpty else { throw ModelError.invalidResponse("empty completion") }
+        if let problem = ReplySanity.problem(in: text) { throw ModelError.invalidResponse(problem) }
+        return Completion(text: text, model: client.configuration.model, origin: .primary)
+    }
+
+    /// The endpoint and JSON body for a request: chat messages or a `PromptFormat` prompt.
+    func requestBody(for request: CompletionRequest, stream: Bool) -> (path: String, body: [UInt8]) {
+        let configuration = client.configuration
+        if configuration.chat {
+            var messages: [ChatBody.Message] = []
+            if let system = configuration.systemPrompt, !system.isEmpty { messages.append(.init(role: "system", content: system)) }
+            for turn in request.history.suffix(format.historyTurns) {
+                messages.append(.init(role: "user", content: turn.question))
+                messages.append(.init(role: "assistant", content: turn.answer))
+            }
+            messages.append(.init(role: "user", content: request.question))
+            let body = ChatBody(
+                model: configuration.model, messages: messages, max_tokens: configuration.maxTokens,
+                temperature: configuration.temperature, user: request.userHash.value, stream: stream ? true : nil
+            )
+            return ("/chat/completions", OpenAIClient.encode(body))
+        }
+        let body = CompletionBody(
+            model: configuration.model, prompt: request.prompt, max_tokens: configuration.maxTokens,
+            temperature: configuration.temperature, stop: format.stopSequence.isEmpty ? nil : [format.stopSequence],
+            user: request.userHash.value, stream: stream ? true : nil
+        )
+        return ("/completions", OpenAIClient.encode(body))
     }
 }

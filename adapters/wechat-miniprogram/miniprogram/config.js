@@ -13,5 +13,9 @@ module.exports = {
   // before the page stops and offers a retry button.
   pendingDeadlineMs: 90000,
   // Retry-After waits up to this long are waited automatically; longer ones go to the retry button.
-  autoRetryAfterMaxMs: 10000
+  autoRetryAfterMaxMs: 10000,
+  // Ask through the chunked `/ask/stream` and type the answer as its checked sentences arrive
+  // (useful when the server streams a remote model: `model.stream`; otherwise only the final
+  // reply comes). Needs base library 2.20.2+ (onChunkReceived); older ones get the whole reply.
+  streaming: false
 }

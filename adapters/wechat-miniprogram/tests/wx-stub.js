@@ -51,12 +51,26 @@ function createWx(options) {
           return o.fail && o.fail({ errMsg: 'request:fail timeout' })
         }
         if (reply && reply.fail) return o.fail && o.fail({ errMsg: reply.fail })
+        if (reply && reply.chunks) return deliverChunks(reply)
         o.success && o.success({ statusCode: reply.statusCode, data: deepCopy(reply.data), header: reply.header || {}, errMsg: 'request:ok' })
+      }
+      // {statusCode, chunks: [string…]}: a chunked body. With enableChunked each chunk goes to the
+      // onChunkReceived listeners as an ArrayBuffer of its bytes (one per char code: the server's
+      // lines are ASCII), then success comes with an empty body; without it, success gets it all.
+      const chunkListeners = []
+      const toBuffer = (text) => Uint8Array.from(text, (c) => c.charCodeAt(0) & 0xff).buffer
+      function deliverChunks(reply) {
+        if (!o.enableChunked) {
+          return o.success && o.success({ statusCode: reply.statusCode, data: reply.chunks.join(''), header: reply.header || {}, errMsg: 'request:ok' })
+        }
+        reply.chunks.forEach((chunk) => chunkListeners.forEach((listener) => listener({ data: toBuffer(chunk) })))
+        if (reply.cut) return o.fail && o.fail({ errMsg: 'request:fail' })
+        o.success && o.success({ statusCode: reply.statusCode, data: new ArrayBuffer(0), header: reply.header || {}, errMsg: 'request:ok' })
       }
       Promise.resolve()
         .then(() => (state.networkType === 'none' ? null : state.server(request)))
         .then((reply) => setImmediate(() => deliver(reply)))
-      return { abort() {} }
+      return { abort() {}, onChunkReceived(listener) { chunkListeners.push(listener) } }
     },
     login(o) {
       setImmediate(() => {

@@ -5,7 +5,7 @@ import NIOCore
 
 extension TelegramBotAPIFake {
     static let methods = [
-        "getMe", "sendMessage", "sendChatAction", "setWebhook", "deleteWebhook", "getWebhookInfo", "setMyCommands", "getUpdates",
+        "getMe", "sendMessage", "sendMessageDraft", "sendChatAction", "setWebhook", "deleteWebhook", "getWebhookInfo", "setMyCommands", "getUpdates",
     ]
 
     /// A failed request: Telegram's error envelope.
@@ -99,6 +99,8 @@ extension TelegramBotAPIFake {
             return ["id": options.botID, "is_bot": true, "first_name": "Example Helper", "username": options.botUsername] as [String: Any]
         case "sendMessage":
             return try sendMessage(p)
+        case "sendMessageDraft":
+            return try sendMessageDraft(p)
         case "sendChatAction":
             _ = try Self.chatID(p)
             let actions = ["typing", "upload_photo", "record_video", "upload_video", "record_voice", "upload_voice", "upload_document", "choose_sticker", "find_location", "record_video_note", "upload_video_note"]

@@ -21,8 +21,9 @@ function createAsker(deps) {
   const sleep = deps.sleep || ((ms) => new Promise((resolve) => setTimeout(resolve, ms)))
 
   // Resolves with the final answer {answer, tier, resources?, …}; `onPending(result)` sees each
-  // interim fallback. Rejects with {code, message, retryAfterMs}.
-  async function ask(question, key, onPending) {
+  // interim fallback; `onDraft(textSoFar)`, with `config.streaming`, the checked sentences of a
+  // streamed answer as they pass (POST /ask/stream). Rejects with {code, message, retryAfterMs}.
+  async function ask(question, key, onPending, onDraft) {
     const deadline = now() + config.pendingDeadlineMs
     let loggedInAgain = false
     let timeoutRetried = false
@@ -30,12 +31,12 @@ function createAsker(deps) {
     for (;;) {
       const token = await session.ensure()
       let res
+      const body = { question: question, idempotencyKey: key }
+      const options = { header: { Authorization: 'Bearer ' + token }, timeout: session.budgetMs() + config.networkMarginMs }
       try {
-        res = await requester.post(
-          '/ask',
-          { question: question, idempotencyKey: key },
-          { header: { Authorization: 'Bearer ' + token }, timeout: session.budgetMs() + config.networkMarginMs }
-        )
+        res = config.streaming && onDraft && requester.postChunked
+          ? await requester.postChunked('/ask/stream', body, options, draftsTo(onDraft))
+          : await requester.post('/ask', body, options)
       } catch (err) {
         if (err && err.kind === 'timeout' && !timeoutRetried && now() < deadline) {
           timeoutRetried = true
@@ -65,6 +66,17 @@ function createAsker(deps) {
         continue
       }
       throw f
+    }
+  }
+
+  // Adds up the deltas of one streamed answer for `onDraft`.
+  function draftsTo(onDraft) {
+    let text = ''
+    return (line) => {
+      if (line && line.type === 'delta' && typeof line.text === 'string') {
+        text += line.text
+        onDraft(text)
+      }
     }
   }
 

@@ -11,6 +11,7 @@
 //   received    a counsellor's message or a handoff notice (`kind`), from utils/counsellor.js
 const { cardFor } = require('./crisis.js')
 const { newIdempotencyKey } = require('./ask.js')
+const { createTypewriter } = require('./typewriter.js')
 const history = require('./history.js')
 
 const RESUMABLE = ['waiting', 'pending', 'interrupted']
@@ -81,20 +82,29 @@ function createConversation(deps) {
     if (!message) return Promise.resolve()
     if (inFlight[id]) return inFlight[id]
     const onPending = (result) => update(id, Object.assign(answerFields(result), { status: 'pending' }))
-    const done = asker.ask(message.question, id, onPending).then(
+    const writer = createTypewriter({ render: (text) => showDraft(id, text), schedule: deps.schedule, cancel: deps.cancel })
+    const done = asker.ask(message.question, id, onPending, writer.show).then(
       (result) => {
-        update(id, Object.assign(answerFields(result), { status: 'answered', error: '', errorCode: '' }))
+        writer.stop()
+        update(id, Object.assign(answerFields(result), { status: 'answered', error: '', errorCode: '', draft: '' }))
         onAnswer(result)
       },
       (failure) => {
+        writer.stop()
         const code = (failure && failure.code) || 'default'
         const status = code === 'offline' ? 'offline' : code === 'interrupted' ? 'interrupted' : 'error'
         const retryAfterMs = (failure && failure.retryAfterMs) || 0
-        update(id, { status: status, error: failure && failure.message, errorCode: code, retryAt: retryAfterMs ? now() + retryAfterMs : 0 })
+        update(id, { status: status, error: failure && failure.message, errorCode: code, retryAt: retryAfterMs ? now() + retryAfterMs : 0, draft: '' })
       }
     )
     inFlight[id] = done.then(() => { delete inFlight[id] })
     return inFlight[id]
+  }
+
+  // A streamed answer as it is typed: drawn, not saved (history keeps only final answers).
+  function showDraft(id, text) {
+    messages = messages.map((m) => (m.id === id && m.status === 'waiting' ? Object.assign({}, m, { draft: text }) : m))
+    render(messages, id)
   }
 
   function answerFields(result) {

@@ -18,6 +18,23 @@ extension TelegramBotAPI {
         _ = try await call("sendChatAction", Params(chat_id: chatID, action: action, message_thread_id: threadID), as: Bool.self, timeout: timeout, retry: TelegramRetryPolicy.none)
     }
 
+    /// Streams a partial answer into a private chat (Bot API 9.5, docs/protocols.md B.11). A draft
+    /// is an ephemeral preview: the answer is kept only by the `sendMessage` that follows. One
+    /// attempt with a short deadline, like typing: a late draft is useless, the final message is not.
+    public func sendMessageDraft(
+        chatID: Int64, draftID: Int64, text: String, parseMode: String? = nil, threadID: Int64? = nil, timeout: Duration = .seconds(3)
+    ) async throws(TelegramAPIError) {
+        struct Params: Encodable, Sendable {
+            var chat_id: Int64
+            var draft_id: Int64
+            var text: String
+            var parse_mode: String?
+            var message_thread_id: Int64?
+        }
+        let params = Params(chat_id: chatID, draft_id: draftID, text: text, parse_mode: parseMode, message_thread_id: threadID)
+        _ = try await call("sendMessageDraft", params, as: Bool.self, timeout: timeout, retry: TelegramRetryPolicy.none)
+    }
+
     public func setWebhook(
         url: String, secret: TelegramWebhookSecret?, allowedUpdates: [String]?, maxConnections: Int? = nil,
         dropPendingUpdates: Bool = false, retry: TelegramRetryPolicy? = nil

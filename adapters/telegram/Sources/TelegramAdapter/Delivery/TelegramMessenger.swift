@@ -16,10 +16,14 @@ public struct TelegramMessenger: Messenger {
         public var typingInterval: Duration
         /// Typing is only shown when the answer takes longer than this.
         public var typingDelay: Duration
+        /// Streamed answers in private chats: at most one `sendMessageDraft` per this interval
+        /// (the newest checked text each time).
+        public var draftInterval: Duration
 
-        public init(typingInterval: Duration = .seconds(4), typingDelay: Duration = .milliseconds(500)) {
+        public init(typingInterval: Duration = .seconds(4), typingDelay: Duration = .milliseconds(500), draftInterval: Duration = .seconds(1)) {
             self.typingInterval = typingInterval
             self.typingDelay = typingDelay
+            self.draftInterval = draftInterval
         }
     }
 
@@ -64,6 +68,28 @@ public struct TelegramMessenger: Messenger {
             try await api.sendChatAction(chatID: target, threadID: thread)
         } catch {
             logger.debug("typing indicator failed", metadata: ["telegram.error": "\(error)"])
+        }
+    }
+
+    /// Private chats only (the method's documented scope); groups keep the plain `sendMessage`
+    /// path. Drafts are plain text: a sentence cut from an answer need not be valid markup.
+    public func draftSink(for message: InboundMessage) -> ReplyDraftSink? {
+        guard message.routing[TelegramRouting.chatType] == "private", let chat = Int64(message.chatKey), chat > 0 else { return nil }
+        // One draft id per message, so Telegram animates the changes of this answer's draft.
+        let draftID = message.routing[TelegramRouting.messageID].flatMap { Int64($0) }.map { $0 % Int64(Int32.max) + 1 } ?? 1
+        let (api, logger, sleep, interval) = (api, logger, sleep, options.draftInterval)
+        return { text in
+            // A draft longer than one message shows its first part; the final reply is split as usual.
+            let limited = TelegramTextSplitter.split(text).first ?? ""
+            guard !limited.isEmpty else { return }
+            do {
+                try await api.sendMessageDraft(chatID: chat, draftID: draftID, text: limited)
+            } catch {
+                logger.debug("draft not shown", metadata: ["telegram.error": "\(error)"])
+            }
+            // Paced (B.9): the sink returns only after the interval, so the pipeline's next draft
+            // is the newest one by then, and drafts come at most once per interval.
+            try? await sleep(interval)
         }
     }
 
