@@ -79,7 +79,7 @@ import Testing
 
                     // A flagged reply of the remote model is replaced.
                     fake.answer(with: "here is how MARK_INSTRUCTIONS")
-                    let replaced = try await ask("c", "tell me something")
+                    let replaced = try await ask("c", "how can I make a study plan")
                     #expect(replaced["source"] as? String == "outputReplaced")
                     #expect((replaced["body"] as? String)?.contains("MARK_INSTRUCTIONS") == false)
 
