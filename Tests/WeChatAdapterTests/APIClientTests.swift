@@ -26,7 +26,7 @@ import WeChatTestSupport
 
     static func clients(
         _ fake: FakeWeChatAPI, _ baseURL: String, tokenAPI: WeChatAPIConfiguration.TokenAPI = .stable,
-        options: CustomerServiceClient.Options = .init(), timeout: Duration = .seconds(5), now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
+        options: CustomerServiceClient.Options = .init(), timeout: Duration = .seconds(30), now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
     ) -> Clients {
         let configuration = WeChatAPIConfiguration(appID: fake.appID, appSecret: fake.secret, baseURL: baseURL, tokenAPI: tokenAPI, requestTimeout: timeout)
         let http = WeChatHTTP(client: .shared, configuration: configuration)
