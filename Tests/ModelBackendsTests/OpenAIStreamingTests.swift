@@ -86,7 +86,8 @@ import Testing
             .stream(FakeOpenAI.chatEvents(["好的。"])),
         ])
         try await withModel { model in
-            let (completion, _) = try await stream(model)
+            // A generous budget: three attempts with a back-off must fit even in a starved suite.
+            let (completion, _) = try await stream(model, budget: .seconds(30))
             #expect(completion.text == "好的。")
         }
         #expect(fake.requests.count == 3)
@@ -125,17 +126,17 @@ import Testing
     }
 
     @Test func aStallPastTheDeadlineTimesOut() async throws {
-        fake.script([.stream(FakeOpenAI.chatEvents(["先", "别急。"]), pause: .seconds(4))])
+        fake.script([.stream(FakeOpenAI.chatEvents(["先", "别急。"]), pause: .seconds(8))])
         try await withModel { model in
             let started = ContinuousClock.now
             await #expect(throws: ModelError.timeout) { try await stream(model, budget: .milliseconds(800)) }
-            // Well before the server's next event (4 s), with room for a busy pool.
-            #expect(ContinuousClock.now - started < .milliseconds(3500))
+            // Well before the server's next event (8 s), with room for a full suite on two cores.
+            #expect(ContinuousClock.now - started < .seconds(6))
         }
     }
 
     @Test func cancellationStopsTheStreamPromptly() async throws {
-        fake.script([.stream(FakeOpenAI.chatEvents(["先", "别急。", "慢慢来。"]), pause: .seconds(3))])
+        fake.script([.stream(FakeOpenAI.chatEvents(["先", "别急。", "慢慢来。"]), pause: .seconds(8))])
         try await withModel { model in
             let started = ContinuousClock.now
             let threw = await withTaskGroup(of: Bool.self) { group in
@@ -152,7 +153,8 @@ import Testing
                 return await group.next() ?? false
             }
             #expect(threw)
-            #expect(ContinuousClock.now - started < .milliseconds(2500))
+            // The whole stream would take 24 s; with room for a full suite on two cores.
+            #expect(ContinuousClock.now - started < .seconds(6))
         }
     }
 
