@@ -14,12 +14,7 @@ struct FeedbackSweeperService: Service {
     let now: @Sendable () -> Date
 
     func run() async throws {
-        try? await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                await sweepOnce()
-                try await Task.sleep(for: interval)
-            }
-        }
+        try await runPeriodically(every: interval, atStart: true) { await sweepOnce() }
     }
 
     func sweepOnce() async {

@@ -12,12 +12,7 @@ struct SessionSweeperService: Service {
     let now: @Sendable () -> Date
 
     func run() async throws {
-        try? await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                try await Task.sleep(for: interval)
-                await sweepOnce()
-            }
-        }
+        try await runPeriodically(every: interval, atStart: false) { await sweepOnce() }
     }
 
     func sweepOnce() async {
@@ -25,7 +20,7 @@ struct SessionSweeperService: Service {
             let removed = try await store.sweep(idleSince: now().addingTimeInterval(-ttl.seconds))
             if removed > 0 { logger.info("expired sessions removed", metadata: ["session.expired": "\(removed)"]) }
         } catch {
-            logger.error("session sweep failed", metadata: ["error": "\(error)"])
+            logger.error("session sweep failed", metadata: ["error.kind": "\(type(of: error))"])
         }
     }
 }
