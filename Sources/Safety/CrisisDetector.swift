@@ -166,7 +166,7 @@ public struct CrisisDetector: CrisisDetecting {
         // unless this message steps back from it (thanks, feeling better, reaching out). A wish to
         // die that was already answered is not repeated: crisis mode adds the resource line.
         let live = findingsTogether.filter { $0.end <= offset && $0.family != "intent" && $0.concept != .passiveWish && $0.concept != .burdensomeness }
-        if !live.isEmpty, !engine.mentions(deescalationIn: current) {
+        if !live.isEmpty, !engine.mentions(engine.context.deescalation, in: current, hits: hits) {
             detection.tier = .crisis
             detection.reasons = ["escalation.carried"] + Self.unique(live.map(\.family))
             detection.concepts = Set(live.compactMap(\.concept))
@@ -176,7 +176,7 @@ public struct CrisisDetector: CrisisDetecting {
         // Standing by a crisis of the turns before ("有时候觉得生病死掉也挺好" … "对，我是真的这么想"):
         // the same crisis, now confirmed. Only a turn that was a crisis by itself counts, so a
         // yes after a joke (周一不想活了😂 … 真的) stays what it is.
-        if engine.mentions(affirmationIn: current, hits: hits), !engine.mentions(deescalationIn: current),
+        if engine.mentions(engine.context.affirmation, in: current, hits: hits), !engine.mentions(engine.context.deescalation, in: current, hits: hits),
            let confirmed = earlier.lazy.compactMap({ self.crisisConcepts(of: $0) }).first {
             detection.tier = .crisis
             detection.reasons = ["escalation.affirmed"] + detection.reasons

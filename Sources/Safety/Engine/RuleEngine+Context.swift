@@ -134,15 +134,10 @@ extension RuleEngine {
         }
     }
 
-    /// Whether a class has a hit in `text` that no negation cancels (`谢谢` after a crisis turn).
-    func mentions(deescalationIn text: CanonicalText) -> Bool {
-        let hits = collectHits(text)
-        return hits[Int(context.deescalation)].contains { !isNegated(start: Int($0.start), end: Int($0.end), hits: hits, text: text) }
-    }
-
-    /// Whether `text` says yes to, or stands by, what was said before (`是真的`, `yes`), not negated.
-    func mentions(affirmationIn text: CanonicalText, hits: [[Hit]]) -> Bool {
-        hits[Int(context.affirmation)].contains { !isNegated(start: Int($0.start), end: Int($0.end), hits: hits, text: text) }
+    /// Whether a context class has a hit in `text` that no negation cancels: `deescalation` (`谢谢`
+    /// after a crisis turn), `affirmation` (`是真的`, `yes`). `hits` are the text's own.
+    func mentions(_ contextClass: Int32, in text: CanonicalText, hits: [[Hit]]) -> Bool {
+        hits[Int(contextClass)].contains { !isNegated(start: Int($0.start), end: Int($0.end), hits: hits, text: text) }
     }
 
     /// The nearest person word before `start` in the same clause. Chinese drops subjects, so with
