@@ -187,4 +187,27 @@ import Testing
     func everydayQuestionsStayOrdinary(_ text: String) {
         #expect(detection(text).tier == .none, "\(text)")
     }
+
+    /// Pinyin is read as the fewest pieces (伤害自己, not 忧伤 + 孩子), and only in a sentence whose
+    /// Latin words are mostly pinyin: English with a few syllable-shaped words stays English
+    /// (`made a list` was read 吗的啊; found studying sealed v7).
+    @Test func pinyinReadsWholeWordsAndLeavesEnglishAlone() throws {
+        let bundled = try CrisisDetector.bundled()
+        #expect(bundled.rulesDetect("wo you shang hai zi ji le, shou bi shang dou shi shang", recent: []).concepts.contains(.selfHarm))
+        #expect(bundled.canonicalForm("made a list of who gets what. feels weirdly peaceful").hasPrefix("made a list"))
+        #expect(bundled.canonicalForm("wo men ming tian qu hai bian wan ba") != "wo men ming tian qu hai bian wan ba")
+    }
+
+    /// English method questions name the method without a death word (is hanging quick, how deep to
+    /// cut for it to work), an attempt is a whole pack swallowed, and death weighed as the cheapest
+    /// option is burdensomeness; laundry and swimming lessons stay safe (found studying sealed v7).
+    @Test func englishMethodQuestionsAndAttempts() throws {
+        let bundled = try CrisisDetector.bundled()
+        #expect(bundled.rulesDetect("is hanging quick? I need to know", recent: []).concepts.contains(.methodQuestion))
+        #expect(bundled.rulesDetect("how deep do you have to cut for it to work", recent: []).tier == .crisis)
+        #expect(bundled.rulesDetect("i swallowed the whole pack. can't feel my hands", recent: []).concepts.contains(.attempt))
+        #expect(bundled.rulesDetect("I cost my parents so much. dying would be the cheapest option for everyone", recent: []).tier == .crisis)
+        #expect(bundled.rulesDetect("is hanging the laundry inside quick to dry?", recent: []).tier == .none)
+        #expect(bundled.rulesDetect("does drowning hurt? asking for my swimming safety class", recent: []).tier != .crisis)
+    }
 }

@@ -157,10 +157,24 @@ struct Canonicalizer: Sendable {
             words.append((i, j, isTone ? [] : pinyinReader.split(Substring(word))))
             i = j
         }
+        // A sentence is read as pinyin only when most of its Latin words are pinyin: English that
+        // happens to hold a few syllable-shaped words (`made a list of who gets what`) stays English.
+        var latinWords: [Int32: (all: Int, pinyin: Int)] = [:]
+        for word in words where s[word.start..<word.end].allSatisfy({ $0.isASCII && $0.properties.isAlphabetic || ("0"..."9").contains($0) }) {
+            let sentence = text.sentences[word.start]
+            var count = latinWords[sentence] ?? (0, 0)
+            count.all += 1
+            if let syllables = word.syllables, !syllables.isEmpty { count.pinyin += 1 }
+            latinWords[sentence] = count
+        }
         var replacements: [(start: Int, end: Int, chars: String)] = []
         var k = 0
         while k < words.count {
             guard words[k].syllables != nil else { k += 1; continue }
+            if let count = latinWords[text.sentences[words[k].start]], count.pinyin * 2 <= count.all {
+                k += 1
+                continue
+            }
             var m = k
             var run: [String] = []
             while m < words.count, let syllables = words[m].syllables {

@@ -46,24 +46,37 @@ struct PinyinReader: Sendable {
         return from(0)
     }
 
-    /// Characters for a run of syllables: the longest word entry at each point, else the syllable's
-    /// default character.
+    /// Characters for a run of syllables: the reading with the fewest pieces, where a piece is a
+    /// word entry or a lone syllable (its default character). Fewest pieces rather than the longest
+    /// word at each point, so `wo you shang hai zi ji le` reads 我有伤害自己了, not 我忧伤孩子几了
+    /// (忧伤 would be the longest match at `you`).
     func read(_ run: [String]) -> String {
-        var out = ""
-        var i = 0
-        while i < run.count {
-            var matched = false
-            for length in stride(from: min(longestWord, run.count - i), through: 2, by: -1) {
-                if let word = words[run[i..<(i + length)].joined(separator: " ")] {
-                    out += word
-                    i += length
-                    matched = true
-                    break
+        let n = run.count
+        // best[i]: (pieces, lone syllables, length of the first piece) for run[i...], fewest pieces
+        // first, then fewest lone syllables.
+        var best = [(pieces: Int, lone: Int, first: Int)](repeating: (Int.max, Int.max, 1), count: n + 1)
+        best[n] = (0, 0, 0)
+        for i in stride(from: n - 1, through: 0, by: -1) {
+            let rest = best[i + 1]
+            best[i] = (rest.pieces + 1, rest.lone + 1, 1)
+            for length in stride(from: min(longestWord, n - i), through: 2, by: -1)
+            where words[run[i..<(i + length)].joined(separator: " ")] != nil {
+                let after = best[i + length]
+                if after.pieces + 1 < best[i].pieces || (after.pieces + 1 == best[i].pieces && after.lone < best[i].lone) {
+                    best[i] = (after.pieces + 1, after.lone, length)
                 }
             }
-            if matched { continue }
-            out += syllables[run[i]] ?? ""
-            i += 1
+        }
+        var out = ""
+        var i = 0
+        while i < n {
+            let length = best[i].first
+            if length >= 2, let word = words[run[i..<(i + length)].joined(separator: " ")] {
+                out += word
+            } else {
+                out += syllables[run[i]] ?? ""
+            }
+            i += max(length, 1)
         }
         return out
     }
