@@ -23,6 +23,8 @@ group by file and kind. Near-paraphrases never sit on both sides of a split.
 
     python3 tools/train_risk_classifier.py [--heartline .build/debug/heartline]         # write model
     python3 tools/train_risk_classifier.py --cv [--heartline …]                        # grouped 5-fold report
+    python3 tools/train_risk_classifier.py --holdout retired-sealed-v7.jsonl \
+        [--also ../shared/data/psysuicide/valid.json] [--thresholds 0.8,0.9]           # leave one set out
 
 Deterministic (L-BFGS from zero weights). Needs numpy and scipy.
 """
@@ -40,10 +42,10 @@ from scipy.sparse import csr_matrix
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FIXTURES = os.path.join(ROOT, "Tests/Fixtures/safety")
 SETS = ["generated.jsonl", "devset.jsonl", "blind-dev.jsonl", "probes.jsonl", "retired-sealed-v1.jsonl",
-        "retired-sealed-v2.jsonl", "retired-sealed-v3.jsonl", "retired-sealed-v4.jsonl", "retired-sealed-v5.jsonl", "retired-sealed-v6.jsonl", "retired-sealed-v7.jsonl", "written-a.jsonl", "written-b.jsonl", "written-c.jsonl", "written-d.jsonl", "written-e.jsonl", "written-f.jsonl", "written-g.jsonl", "written-h.jsonl", "written-i.jsonl"]
+        "retired-sealed-v2.jsonl", "retired-sealed-v3.jsonl", "retired-sealed-v4.jsonl", "retired-sealed-v5.jsonl", "retired-sealed-v6.jsonl", "retired-sealed-v7.jsonl", "written-a.jsonl", "written-b.jsonl", "written-c.jsonl", "written-d.jsonl", "written-e.jsonl", "written-f.jsonl", "written-g.jsonl", "written-h.jsonl", "written-i.jsonl", "written-j.jsonl", "written-k.jsonl", "written-l.jsonl", "written-m.jsonl", "written-n.jsonl"]
 CORPUS = "Sources/ModelBackends/Resources/starter-corpus.jsonl"
 LEXICON = os.path.join(ROOT, "Sources/Safety/Resources/lexicon")
-C = 1.0             # inverse L2 strength
+C = 1.0             # inverse L2 strength (--c to try another)
 MIN_WEIGHT = 0.02   # weights smaller than this are dropped from the resource
 PARITY = [("我不想活了", []), ("笑死我了哈哈哈", []), ("I can't do this anymore", ["everything hurts"]),
           ("药已经攒好了", ["我一直睡不着"]), ("wo zhen de bu xiang huo le", []), ("真希望明天出个车祸？", [])]
@@ -74,14 +76,14 @@ def load():
                     group = "probes:" + round_name
                 else:
                     group = f"{name}:{o.get('kind', '-')}"
-                items.append((o["text"], recent, 1.0 if crisis else 0.0, group))
+                items.append((o["text"], recent, 1.0 if crisis else 0.0, group, name))
     with open(os.path.join(ROOT, CORPUS), encoding="utf-8") as f:
         for n, line in enumerate(f):
             o = json.loads(line)
             # The intent-level corpus holds question variants per intent; older files a prompt.
             for question in o.get("questions") or [o.get("prompt", "")]:
                 if question:
-                    items.append((question, [], 0.0, f"corpus:{o.get('intent', n % 20)}"))
+                    items.append((question, [], 0.0, f"corpus:{o.get('intent', n % 20)}", CORPUS))
     return items
 
 
@@ -128,40 +130,40 @@ def fold_of(group, k=5):
 
 
 def main():
+    global C
+    C = float(option("--c", str(C)))
     heartline = option("--heartline", os.path.join(ROOT, ".build/debug/heartline"))
     items = load()
-    feature_sets = swift_features([(t, r) for t, r, _, _ in items], heartline)
+    feature_sets = swift_features([(t, r) for t, r, *_ in items], heartline)
     vocab = {}
     for features in feature_sets:
         for x in sorted(features):
             vocab.setdefault(x, len(vocab))
     X = matrix(feature_sets, vocab)
-    y = np.array([label for _, _, label, _ in items])
+    y = np.array([item[2] for item in items])
     if "--cv" in sys.argv:
-        folds = np.array([fold_of(g) for _, _, _, g in items])
+        folds = np.array([fold_of(item[3]) for item in items])
         probabilities = np.zeros(len(items))
         for k in range(5):
             test = np.where(folds == k)[0]
             train = np.where(folds != k)[0]
             w = fit(X[train], y[train])
             probabilities[test] = 1 / (1 + np.exp(-(X[test] @ w[:-1] + w[-1])))
-        groups = len({g for _, _, _, g in items})
+        groups = len({item[3] for item in items})
         print(f"{len(items)} messages in {groups} groups (template / round), grouped 5-fold")
         for t in (0.5, 0.6, 0.7, 0.8, 0.85, 0.9):
             predicted = probabilities > t
             tp = np.sum(predicted & (y == 1)); fp = np.sum(predicted & (y == 0)); fn = np.sum(~predicted & (y == 1))
             print(f"threshold {t}: precision {tp / max(tp + fp, 1):.3f} recall {tp / max(tp + fn, 1):.3f}")
         return
-    w = fit(X, y)
     names = sorted(vocab, key=vocab.get)
-    table = {name: weight for name, weight in zip(names, w[:-1]) if abs(weight) >= MIN_WEIGHT}
+    if "--holdout" in sys.argv:
+        holdout_set(X, y, items, names, heartline)
+        return
+    w = fit(X, y)
     out = os.path.join(ROOT, "Sources/Safety/Resources/risk-classifier.tsv")
-    with open(out, "w", encoding="utf-8", newline="\n") as f:
-        f.write("# Risk classifier weights: tools/train_risk_classifier.py (generated; do not edit).\n")
-        f.write(f"# trained on {len(items)} messages of {', '.join(SETS)} and the starter corpus questions; C={C}\n")
-        f.write(f"bias\t{w[-1]:.6f}\n")
-        for name in sorted(table):
-            f.write(f"{name}\t{table[name]:.6f}\n")
+    table = write_weights(out, w, names, "# Risk classifier weights: tools/train_risk_classifier.py (generated; do not edit).\n"
+                          f"# trained on {len(items)} messages of {', '.join(SETS)} and the starter corpus questions; C={C}\n")
     # Parity fixture: Swift must compute the same probabilities from the pruned weights.
     parity = swift_features(PARITY, heartline)
     with open(os.path.join(FIXTURES, "risk-classifier-parity.jsonl"), "w", encoding="utf-8") as f:
@@ -169,6 +171,36 @@ def main():
             z = w[-1] + sum(float(f"{table[x]:.6f}") for x in features if x in table)
             f.write(json.dumps({"text": text, "recent": recent, "probability": round(float(1 / (1 + np.exp(-z))), 6)}, ensure_ascii=False) + "\n")
     print(f"wrote {len(table)} of {len(vocab)} weights to {out}")
+
+
+def write_weights(path, w, names, header):
+    table = {name: weight for name, weight in zip(names, w[:-1]) if abs(weight) >= MIN_WEIGHT}
+    with open(path, "w", encoding="utf-8", newline="\n") as f:
+        f.write(header)
+        f.write(f"bias\t{w[-1]:.6f}\n")
+        for name in sorted(table):
+            f.write(f"{name}\t{table[name]:.6f}\n")
+    return table
+
+
+def holdout_set(X, y, items, names, heartline):
+    """Trains without one independently written set (a retired sealed set) and scores the real
+    detector — rules and classifier — on it and on any --also files, at each threshold. This is
+    how the shipped threshold is chosen: on a set the classifier has not seen, by a writer who saw
+    neither the detector nor its data, never on the sealed set in Tests/Fixtures/sealed."""
+    held = option("--holdout", "")
+    keep = np.array([item[4] != held for item in items])
+    assert not keep.all(), f"{held} is not one of the training sets"
+    w = fit(X[keep], y[keep])
+    path = os.path.join(tempfile.gettempdir(), "risk-classifier-holdout.tsv")
+    write_weights(path, w, names, f"# without {held}\n")
+    files = [os.path.join(FIXTURES, held)] + [a for a in option("--also", "").split(",") if a]
+    for t in [float(x) for x in option("--thresholds", "0.8,0.85,0.9,0.92").split(",")]:
+        for file in files:
+            out = subprocess.run([heartline, "safety", "eval", file, "--classifier", path, "--crisis-threshold", str(t)],
+                                 check=True, capture_output=True, text=True).stdout.splitlines()
+            summary = [line.strip() for line in out if line.startswith("crisis  precision") or "false crisis on hard" in line or line.startswith("false-crisis rate")]
+            print(f"threshold {t} {os.path.basename(file)}: " + " | ".join(summary), flush=True)
 
 
 if __name__ == "__main__":
