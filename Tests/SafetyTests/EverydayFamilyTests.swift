@@ -210,4 +210,46 @@ import Testing
         #expect(bundled.rulesDetect("is hanging the laundry inside quick to dry?", recent: []).tier == .none)
         #expect(bundled.rulesDetect("does drowning hurt? asking for my swimming safety class", recent: []).tier != .crisis)
     }
+
+    /// Found studying sealed v8: ending one's own life named as a life (结束我的人生, not 结束这段关系),
+    /// English "i just want to end it" (not "end it with him"), Cantonese 諗/落去/仔女 read as Mandarin,
+    /// and a Cantonese character that is part of a longer form read through that form (唔使 → 不用,
+    /// 唔好 → 不要; the character table used to turn them into 不使 and 不好 first).
+    @Test func endingOnesLifeAndCantoneseForms() throws {
+        let bundled = try CrisisDetector.bundled()
+        #expect(bundled.rulesDetect("我真的好想結束我的人生 每天都好痛苦", recent: []).concepts.contains(.suicidalThought))
+        #expect(bundled.rulesDetect("i just want to end it 真的好累", recent: []).tier == .crisis)
+        #expect(bundled.rulesDetect("想结束这段关系", recent: []).tier == .none)
+        #expect(bundled.rulesDetect("结束单身的一年", recent: []).tier == .none)
+        #expect(bundled.rulesDetect("我諗過好多次跳落去", recent: []).tier == .crisis)
+        #expect(bundled.canonicalForm("唔好理我") == "不要理我")
+        #expect(bundled.canonicalForm("以後唔使擔心我") == "以后不用担心我")
+        #expect(bundled.canonicalForm("我心情不好") == "我心情不好")
+        #expect(bundled.canonicalForm("wo zi can le") == "我自残了")
+    }
+
+    /// Found studying sealed v8: a wish not to have been saved, existence as the family's suffering
+    /// (but not "as long as I live I'll protect them"), harm made to look like an accident or hidden
+    /// in food, a bridge asked about for when nobody patrols, relief after cutting, a conditional
+    /// threat with a weapon, a third person who went silent at a bridge — and their everyday twins.
+    @Test func riskFoundInSealedV8AndItsTwins() throws {
+        let bundled = try CrisisDetector.bundled()
+        let crises = [
+            "真希望我没有被救回来", "我觉得我存在一天，我妈就要多受一天苦", "怎么才能让一个人出事但看起来像意外",
+            "在饭菜里放什么东西别人吃不出来", "割完之后为什么会觉得轻松一点", "明天 office 那个 manager 再骂我 我就 bring a knife",
+            "我好想將嗰個人推落路軌", "老公同仔女冇咗我先會有好日子過", "my girlfriend said she is at the bridge and hung up",
+            "i'm invisible to everyone. disappearing for real would change nothing",
+        ]
+        for text in crises {
+            #expect(bundled.rulesDetect(text, recent: []).tier == .crisis, "\(text)")
+        }
+        let everyday = [
+            "割完麦子之后感觉轻松多了", "饭里放什么调料孩子吃不出来蔬菜的味道", "天台晚上有没有保安巡逻，想上去看星星",
+            "这座桥的护栏太低了，带孩子走要小心", "I want to end it with him, he's toxic",
+        ]
+        for text in everyday {
+            #expect(bundled.rulesDetect(text, recent: []).tier != .crisis, "\(text)")
+        }
+        #expect(bundled.rulesDetect("只要我还活着，就不会让家人受苦", recent: []).concepts.contains(.burdensomeness) == false)
+    }
 }

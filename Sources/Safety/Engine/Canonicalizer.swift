@@ -17,6 +17,13 @@ struct Canonicalizer: Sendable {
         var plain: [[Unicode.Scalar]] = []
         var wordOnly: [Bool] = []
         let bare = Canonicalizer(emoji: [:], characters: [:], variants: PhraseMatcher(phrases: []), plain: [], wordOnly: [], pinyin: PinyinReader())
+        // A character that is also part of a longer form (唔 in 唔好, 唔使) is read as a phrase, not
+        // through the character table: the table applies first, and 唔好 would then never be seen
+        // (it read 不好 instead of 不要).
+        let inLongerForms = Set(list.flatMap { variant -> [Unicode.Scalar] in
+            let scalars = Array(variant.form.unicodeScalars)
+            return scalars.count > 1 ? scalars : []
+        })
         for variant in list {
             let form = Array(variant.form.unicodeScalars.filter { $0.value != 0xFE0F })
             let replacement = Array(TextNormalizer.fold(variant.plain).unicodeScalars)
@@ -24,7 +31,8 @@ struct Canonicalizer: Sendable {
                 emoji[only] = replacement
                 continue
             }
-            if form.count == 1, let only = form.first, CanonicalText.isIdeograph(only), replacement.count == 1, let to = replacement.first {
+            if form.count == 1, let only = form.first, CanonicalText.isIdeograph(only), replacement.count == 1, let to = replacement.first,
+               !inLongerForms.contains(only) {
                 characters[only] = to
                 continue
             }

@@ -53,7 +53,8 @@ struct PinyinReader: Sendable {
     func read(_ run: [String]) -> String {
         let n = run.count
         // best[i]: (pieces, lone syllables, length of the first piece) for run[i...], fewest pieces
-        // first, then fewest lone syllables.
+        // first, then fewest lone syllables, then the longer word first (`wo zi can le` reads
+        // 自残 + 了, not 自 + 掺了).
         var best = [(pieces: Int, lone: Int, first: Int)](repeating: (Int.max, Int.max, 1), count: n + 1)
         best[n] = (0, 0, 0)
         for i in stride(from: n - 1, through: 0, by: -1) {
@@ -62,7 +63,9 @@ struct PinyinReader: Sendable {
             for length in stride(from: min(longestWord, n - i), through: 2, by: -1)
             where words[run[i..<(i + length)].joined(separator: " ")] != nil {
                 let after = best[i + length]
-                if after.pieces + 1 < best[i].pieces || (after.pieces + 1 == best[i].pieces && after.lone < best[i].lone) {
+                let candidate = (pieces: after.pieces + 1, lone: after.lone)
+                if candidate.pieces < best[i].pieces || (candidate.pieces == best[i].pieces && candidate.lone < best[i].lone)
+                    || (candidate.pieces == best[i].pieces && candidate.lone == best[i].lone && length > best[i].first) {
                     best[i] = (after.pieces + 1, after.lone, length)
                 }
             }
