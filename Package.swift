@@ -27,6 +27,7 @@ extension Target.Dependency {
     static let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-prometheus")
     static let postgresNIO = Target.Dependency.product(name: "PostgresNIO", package: "postgres-nio")
     static let grdb = Target.Dependency.product(name: "GRDB", package: "GRDB.swift")
+    static let subprocess = Target.Dependency.product(name: "Subprocess", package: "swift-subprocess")
 }
 
 let package = Package(
@@ -52,6 +53,9 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         // The embedded store (links the system libsqlite3: `apt-get install libsqlite3-dev`).
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        // Child processes in tests (the binary, PostgreSQL, Chromium): Foundation's `Process.run()`
+        // can crash the test process on Linux (docs/testing.md).
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
     ],
     targets: [
         // MARK: Libraries
@@ -174,8 +178,21 @@ let package = Package(
             path: "adapters/simulator/Sources/TelegramBotAPIFake",
             swiftSettings: swiftSettings
         ),
+        // Starting, watching and stopping child processes in tests (the built binary, Chromium,
+        // node): locating executables, readiness with a deadline, `eventually`.
+        .target(
+            name: "HeartlineTestSupport",
+            dependencies: [.subprocess, .systemPackage],
+            path: "Tests/Support/HeartlineTestSupport",
+            swiftSettings: swiftSettings
+        ),
         // A throwaway PostgreSQL cluster (initdb, pg_ctl) for tests and benchmarks.
-        .target(name: "PostgresTestSupport", path: "Tests/Support/PostgresTestSupport", swiftSettings: swiftSettings),
+        .target(
+            name: "PostgresTestSupport",
+            dependencies: ["HeartlineTestSupport"],
+            path: "Tests/Support/PostgresTestSupport",
+            swiftSettings: swiftSettings
+        ),
         // A strict fake of the WeChat server API on loopback.
         .target(
             name: "WeChatTestSupport",
