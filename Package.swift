@@ -208,14 +208,14 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage", "ChatCore", .grdb], swiftSettings: swiftSettings),
         .testTarget(
             name: "PostgresStoreTests",
-            dependencies: ["PostgresStore", "PostgresTestSupport", "ChatCore", "Storage", .logging],
+            dependencies: ["PostgresStore", "PostgresTestSupport", "HeartlineTestSupport", "ChatCore", "Storage", .logging],
             swiftSettings: swiftSettings
         ),
         // Safety: the content screen is checked against the crisis detector it stands in for.
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "ChatCore", "Safety"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ModelBackendsTests",
-            dependencies: ["ModelBackends", "ChatCore", .httpClient, .hummingbird, .hummingbirdTesting, .httpTypes, .nioCore],
+            dependencies: ["ModelBackends", "ChatCore", "HeartlineTestSupport", .httpClient, .hummingbird, .hummingbirdTesting, .httpTypes, .nioCore],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -225,31 +225,33 @@ let package = Package(
         ),
         .testTarget(
             name: "WeChatAdapterTests",
-            dependencies: ["WeChatAdapter", "ChatCore", "WeChatTestSupport", .crypto, .cryptoExtras, .httpClient],
+            dependencies: ["WeChatAdapter", "ChatCore", "WeChatTestSupport", "HeartlineTestSupport", .crypto, .cryptoExtras, .httpClient],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "HeartlineServerTests",
             dependencies: [
                 "HeartlineServer", "ChatCore", "Storage", "ModelBackends", "Safety",
-                "TelegramAdapter", "TelegramBotAPIFake", "WeChatAdapter", "WeChatTestSupport",
+                "TelegramAdapter", "TelegramBotAPIFake", "WeChatAdapter", "WeChatTestSupport", "HeartlineTestSupport",
                 .hummingbird, .hummingbirdTesting, .httpTypes, .httpClient, .nioCore, .nioHTTP1, .configuration, .logging,
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "FineTuningTests",
-            dependencies: ["ModelBackends", "Datasets", "heartline", .hummingbird, .httpClient, .nioCore, .nioHTTP1, .httpTypes, .logging],
+            dependencies: ["ModelBackends", "Datasets", "heartline", "HeartlineTestSupport", .hummingbird, .httpClient, .nioCore, .nioHTTP1, .httpTypes, .logging],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SimulatorTests",
-            dependencies: ["Simulator", "ChatCore", "Safety", "heartline", .hummingbird, .nioCore, .logging],
+            dependencies: ["Simulator", "ChatCore", "Safety", "heartline", "HeartlineTestSupport", .hummingbird, .nioCore, .logging],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["heartline", "InboxCrashHelper", "ChatCore", "Storage", "Datasets", "PostgresTestSupport", "TelegramBotAPIFake"],
+            dependencies: [
+                "heartline", "InboxCrashHelper", "ChatCore", "Storage", "Datasets", "HeartlineTestSupport", "PostgresTestSupport", "TelegramBotAPIFake",
+            ],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,4 +1,5 @@
 import Foundation
+import HeartlineTestSupport
 import Testing
 
 /// `heartline safety check --crisis-threshold P` (the option threshold sweeps use): a lower
@@ -16,7 +17,7 @@ import Testing
     }
 
     private func run(_ arguments: [String]) async throws -> (status: Int32?, output: String) {
-        let child = try ChildProcess(Binaries.path("heartline"), arguments)
+        let child = try await ChildProcess(Binaries.path("heartline"), arguments)
         let status = await child.waitForExit(timeout: .seconds(60))
         try await Task.sleep(for: .milliseconds(200))
         return (status, (child.output + child.errors).joined(separator: "\n"))

@@ -39,6 +39,8 @@ package final class ChildProcess: Sendable {
     package var errors: [String] { record.err.withLock { $0 } }
     /// The exit status once the child has exited and its output is read (see `CommandResult.status`).
     package var exitStatus: Int32? { record.exit.withLock { $0 } }
+    /// Whether the child still runs (or its last output is still being read).
+    package var isRunning: Bool { exitStatus == nil }
 
     /// Waits until a stdout line satisfies `predicate`; nil on timeout, or when the child exited
     /// without printing one.
@@ -61,7 +63,7 @@ package final class ChildProcess: Sendable {
     /// Waits for the child's exit and the end of its output; the status, or nil after `timeout`
     /// (the child and its process group are then killed).
     @discardableResult
-    package func waitForExit(timeout: Duration = .seconds(120)) async -> Int32? {
+    package func waitForExit(timeout: Duration = .seconds(30)) async -> Int32? {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let status = exitStatus { return status }
