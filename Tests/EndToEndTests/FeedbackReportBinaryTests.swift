@@ -86,10 +86,9 @@ import Testing
         #expect(text.output.contains("grief#1") && text.output.contains("not_helpful"))
     }
 
-    private func run(_ arguments: [String], directory: String, url: String? = nil) async throws -> (status: Int32?, output: String) {
-        let child = try await ChildProcess(Binaries.path("heartline"), arguments, environment: url.map { ["HEARTLINE_STORE": $0] } ?? [:], directory: directory)
-        let status = await child.waitForExit(timeout: .seconds(60))
-        try await Task.sleep(for: .milliseconds(200))
-        return (status, (child.output + child.errors).joined(separator: "\n") + "\n")
+    private func run(_ arguments: [String], directory: String, url: String? = nil) async throws -> (status: Int32, output: String) {
+        let environment = url.map { ["HEARTLINE_STORE": $0] } ?? [:]
+        let result = try await runCommand(Binaries.heartline, arguments, environment: environment, directory: directory, timeout: .seconds(60))
+        return (result.status, result.stdout + result.stderr)
     }
 }

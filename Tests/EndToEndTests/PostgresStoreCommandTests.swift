@@ -38,11 +38,8 @@ struct PostgresStoreCommandTests {
         #expect(broken.output.contains("problem: 1 answered inbox entries still hold their message text"))
     }
 
-    private func run(_ arguments: [String], url: String, directory: String) async throws -> (status: Int32?, output: String) {
-        let child = try await ChildProcess(Binaries.path("heartline"), arguments, environment: ["HEARTLINE_STORE": url], directory: directory)
-        let status = await child.waitForExit(timeout: .seconds(60))
-        // Let the output handlers deliver the last lines.
-        try await Task.sleep(for: .milliseconds(200))
-        return (status, (child.output + child.errors).joined(separator: "\n") + "\n")
+    private func run(_ arguments: [String], url: String, directory: String) async throws -> (status: Int32, output: String) {
+        let result = try await runCommand(Binaries.heartline, arguments, environment: ["HEARTLINE_STORE": url], directory: directory, timeout: .seconds(60))
+        return (result.status, result.stdout + result.stderr)
     }
 }
