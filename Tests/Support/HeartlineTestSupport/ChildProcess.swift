@@ -89,6 +89,7 @@ final class ChildRecord: Sendable {
     let err = Mutex<[String]>([])
     let exit = Mutex<Int32?>(nil)
     let launch = Mutex<CheckedContinuation<pid_t, any Error>?>(nil)
+    let pid = Mutex<pid_t?>(nil)
 
     private func launched(_ result: Result<pid_t, any Error>) {
         launch.withLock { continuation in
@@ -114,7 +115,9 @@ final class ChildRecord: Sendable {
             ChildRegistry.remove(ended.0.value)
             record.exit.withLock { $0 = ended.1.code }
         } catch {
-            // Not started (or, after the start, a failure of Subprocess itself: reported as exit -1).
+            // Not started (or, after the start, a failure of Subprocess itself, which has torn the
+            // child down: reported as exit -1).
+            if let pid = record.pid.withLock({ $0 }) { ChildRegistry.remove(pid) }
             record.launched(.failure(error))
             record.err.withLock { $0.append("subprocess: \(error)") }
             record.exit.withLock { $0 = -1 }
@@ -122,6 +125,7 @@ final class ChildRecord: Sendable {
     }
 
     private func collect(_ identifier: ProcessIdentifier, _ stdout: SubprocessOutputSequence, _ stderr: SubprocessOutputSequence) async {
+        pid.withLock { $0 = identifier.value }
         ChildRegistry.add(identifier.value)
         launched(.success(identifier.value))
         await withTaskGroup(of: Void.self) { group in

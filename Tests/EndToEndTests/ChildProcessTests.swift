@@ -1,0 +1,59 @@
+import Foundation
+import HeartlineTestSupport
+import Testing
+
+/// The shared child-process support the end-to-end tests stand on: output and status arrive
+/// whole, a child that ignores SIGTERM is killed at the deadline with what it started, and a
+/// command past its timeout is torn down rather than left to hang the run.
+@Suite(.timeLimit(.minutes(1))) struct ChildProcessTests {
+    @Test func linesOfBothStreamsAndTheExitStatus() async throws {
+        let child = try await ChildProcess("/bin/sh", ["-c", "echo one; echo two >&2; printf three; exit 3"])
+        #expect(await child.waitForExit() == 3)
+        #expect(child.output == ["one", "three"], "a last line without a newline is kept")
+        #expect(child.errors == ["two"])
+        #expect(!child.isRunning)
+    }
+
+    @Test func standardInputAndReadinessLine() async throws {
+        let child = try await ChildProcess("/bin/sh", ["-c", "read line; echo \"got $line\"; echo ready; sleep 30"], stdin: "hello\n")
+        #expect(await child.waitForLine(timeout: .seconds(20)) { $0 == "ready" } == "ready")
+        #expect(child.output.first == "got hello")
+        #expect(await child.stop(timeout: .seconds(10)) == SIGTERM, "sh ends on SIGTERM")
+    }
+
+    @Test func aChildThatIgnoresSIGTERMIsKilledWithWhatItStarted() async throws {
+        let child = try await ChildProcess("/bin/sh", ["-c", "trap '' TERM; sleep 60 & echo ready; wait"])
+        #expect(await child.waitForLine(timeout: .seconds(20)) { $0 == "ready" } != nil)
+        let started = ContinuousClock.now
+        #expect(await child.stop(timeout: .milliseconds(500)) == nil, "SIGTERM is ignored: nil, then SIGKILL")
+        #expect(await eventually(timeout: .seconds(20)) { child.exitStatus == SIGKILL })
+        #expect(ContinuousClock.now - started < .seconds(20), "the `sleep 60` it started did not keep the output open")
+    }
+
+    @Test func aLineThatNeverComesEndsAtTheChildsExit() async throws {
+        let child = try await ChildProcess("/bin/sh", ["-c", "echo other"])
+        let started = ContinuousClock.now
+        #expect(await child.waitForLine(timeout: .seconds(30)) { $0 == "ready" } == nil)
+        #expect(ContinuousClock.now - started < .seconds(20), "no wait for the full timeout once the child is gone")
+    }
+
+    @Test func aMissingExecutableThrows() async {
+        await #expect(throws: (any Error).self) { try await ChildProcess("/nonexistent/heartline", []) }
+    }
+
+    @Test func aCommandPastItsTimeoutIsTornDown() async throws {
+        let started = ContinuousClock.now
+        await #expect(throws: TestFailure.self) {
+            try await runCommand("/bin/sh", ["-c", "sleep 60"], timeout: .milliseconds(300))
+        }
+        #expect(ContinuousClock.now - started < .seconds(20))
+    }
+
+    @Test func aCommandSeesOnlyTheGivenEnvironmentWhenAsked() async throws {
+        let result = try await runCommand("/usr/bin/env", [], environment: ["HEARTLINE_PROBE": "1"], inheritEnvironment: false)
+        #expect(result.status == 0)
+        #expect(result.stdout == "HEARTLINE_PROBE=1\n")
+        let combined = try await runCommand("/bin/sh", ["-c", "echo out; echo err >&2; exit 2"], combineOutput: true)
+        #expect(combined.status == 2 && combined.stdout.contains("out") && combined.stdout.contains("err") && combined.stderr.isEmpty)
+    }
+}
