@@ -19,6 +19,7 @@ import Testing
         #expect(await child.waitForLine(timeout: .seconds(20)) { $0 == "ready" } == "ready")
         #expect(child.output.first == "got hello")
         #expect(await child.stop(timeout: .seconds(10)) == SIGTERM, "sh ends on SIGTERM")
+        #expect(await eventually { !Self.isRunning("sleep 30", group: child.processIdentifier) }, "the shell's sleep outlived it")
     }
 
     @Test func aChildThatIgnoresSIGTERMIsKilledWithWhatItStarted() async throws {
@@ -28,6 +29,7 @@ import Testing
         #expect(await child.stop(timeout: .milliseconds(500)) == nil, "SIGTERM is ignored: nil, then SIGKILL")
         #expect(await eventually(timeout: .seconds(20)) { child.exitStatus == SIGKILL })
         #expect(ContinuousClock.now - started < .seconds(20), "the `sleep 60` it started did not keep the output open")
+        #expect(await eventually { !Self.isRunning("sleep 60", group: child.processIdentifier) }, "the shell's sleep outlived it")
     }
 
     @Test func aLineThatNeverComesEndsAtTheChildsExit() async throws {
@@ -43,10 +45,27 @@ import Testing
 
     @Test func aCommandPastItsTimeoutIsTornDown() async throws {
         let started = ContinuousClock.now
+        let marker = "sleep 61"
         await #expect(throws: TestFailure.self) {
-            try await runCommand("/bin/sh", ["-c", "sleep 60"], timeout: .milliseconds(300))
+            try await runCommand("/bin/sh", ["-c", "trap '' TERM; \(marker); true"], timeout: .milliseconds(300))
         }
         #expect(ContinuousClock.now - started < .seconds(20))
+        #expect(await eventually { !Self.isRunning(marker, group: nil) }, "the command's sleep outlived the teardown")
+    }
+
+    /// Whether a process with this command line runs (in process group `group`, when given),
+    /// read from /proc.
+    static func isRunning(_ commandLine: String, group: pid_t?) -> Bool {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.contains { entry in
+            guard let pid = pid_t(entry), pid != getpid(),
+                  let raw = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline")
+            else { return false }
+            let line = String(decoding: raw, as: UTF8.self).replacingOccurrences(of: "\0", with: " ").trimmingCharacters(in: .whitespaces)
+            guard line == commandLine else { return false }
+            guard let group else { return true }
+            return getpgid(pid) == group
+        }
     }
 
     @Test func aCommandSeesOnlyTheGivenEnvironmentWhenAsked() async throws {

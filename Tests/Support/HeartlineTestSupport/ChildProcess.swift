@@ -13,8 +13,9 @@ import Glibc
 /// process on Linux, docs/testing.md), and never waited for on a cooperative thread. Subprocess
 /// ties a child to the `run` call that started it; a test talks to a server across many awaits, so
 /// that call runs in a task this handle owns, and `stop()` or `waitForExit` ends it. The child gets
-/// a process group of its own, so that a stop also reaches what it started (Chromium's helpers);
-/// children still running when the test process exits are killed then.
+/// a process group of its own, so that a stop also reaches what it started (Chromium's helpers),
+/// and what is left of that group when the child ends is killed; children still running when the
+/// test process exits are killed then.
 package final class ChildProcess: Sendable {
     package let processIdentifier: pid_t
     private let record: ChildRecord
@@ -112,6 +113,8 @@ final class ChildRecord: Sendable {
                 }
                 ended = (result.processIdentifier, result.terminationStatus)
             }
+            // Nothing the child started outlives it (a shell's `sleep`, a browser's helper).
+            _ = Glibc.kill(-ended.0.value, SIGKILL)
             ChildRegistry.remove(ended.0.value)
             record.exit.withLock { $0 = ended.1.code }
         } catch {

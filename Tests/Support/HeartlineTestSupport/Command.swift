@@ -13,8 +13,8 @@ package struct CommandResult: Sendable {
 }
 
 /// Runs `executable` to its end and collects its output, without blocking a thread: swift-subprocess
-/// waits for the child through a process descriptor. Past `timeout` the command gets SIGTERM, then
-/// SIGKILL five seconds later, and this throws.
+/// waits for the child through a process descriptor. Past `timeout` the command's process group
+/// gets SIGTERM, then SIGKILL five seconds later, and this throws.
 ///
 /// The environment is this process's with `environment` on top, or only `environment` when
 /// `inheritEnvironment` is false (a command that must not see the developer's real keys).
@@ -25,7 +25,13 @@ package func runCommand(
     var configuration = ChildConfiguration.make(
         executable, arguments, environment: environment, inheritEnvironment: inheritEnvironment, directory: directory
     )
-    configuration.platformOptions.teardownSequence = [.gracefulShutDown(allowedDurationToNextStep: .seconds(5))]
+    // Its own process group, so that a timeout also ends what the command started (a shell's
+    // `sleep`). A command that ends by itself may leave a daemon behind on purpose (`pg_ctl start`).
+    configuration.platformOptions.processGroupID = 0
+    configuration.platformOptions.teardownSequence = [
+        .send(signal: .terminate, toProcessGroup: true, allowedDurationToNextStep: .seconds(5)),
+        .send(signal: .kill, toProcessGroup: true, allowedDurationToNextStep: .seconds(1)),
+    ]
     let limit = 64 << 20
     return try await withThrowingTaskGroup(of: CommandResult?.self) { group in
         group.addTask { [configuration] in
