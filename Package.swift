@@ -27,6 +27,7 @@ extension Target.Dependency {
     static let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-prometheus")
     static let postgresNIO = Target.Dependency.product(name: "PostgresNIO", package: "postgres-nio")
     static let grdb = Target.Dependency.product(name: "GRDB", package: "GRDB.swift")
+    static let subprocess = Target.Dependency.product(name: "Subprocess", package: "swift-subprocess")
 }
 
 let package = Package(
@@ -52,6 +53,9 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
         // The embedded store (links the system libsqlite3: `apt-get install libsqlite3-dev`).
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        // Child processes in tests (the binary, PostgreSQL, Chromium): Foundation's `Process.run()`
+        // can crash the test process on Linux (docs/testing.md).
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
     ],
     targets: [
         // MARK: Libraries
@@ -174,8 +178,21 @@ let package = Package(
             path: "adapters/simulator/Sources/TelegramBotAPIFake",
             swiftSettings: swiftSettings
         ),
+        // Starting, watching and stopping child processes in tests (the built binary, Chromium,
+        // node): locating executables, readiness with a deadline, `eventually`.
+        .target(
+            name: "HeartlineTestSupport",
+            dependencies: [.subprocess, .systemPackage],
+            path: "Tests/Support/HeartlineTestSupport",
+            swiftSettings: swiftSettings
+        ),
         // A throwaway PostgreSQL cluster (initdb, pg_ctl) for tests and benchmarks.
-        .target(name: "PostgresTestSupport", path: "Tests/Support/PostgresTestSupport", swiftSettings: swiftSettings),
+        .target(
+            name: "PostgresTestSupport",
+            dependencies: ["HeartlineTestSupport"],
+            path: "Tests/Support/PostgresTestSupport",
+            swiftSettings: swiftSettings
+        ),
         // A strict fake of the WeChat server API on loopback.
         .target(
             name: "WeChatTestSupport",
@@ -191,14 +208,14 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage", "ChatCore", .grdb], swiftSettings: swiftSettings),
         .testTarget(
             name: "PostgresStoreTests",
-            dependencies: ["PostgresStore", "PostgresTestSupport", "ChatCore", "Storage", .logging],
+            dependencies: ["PostgresStore", "PostgresTestSupport", "HeartlineTestSupport", "ChatCore", "Storage", .logging],
             swiftSettings: swiftSettings
         ),
         // Safety: the content screen is checked against the crisis detector it stands in for.
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "ChatCore", "Safety"], swiftSettings: swiftSettings),
         .testTarget(
             name: "ModelBackendsTests",
-            dependencies: ["ModelBackends", "ChatCore", .httpClient, .hummingbird, .hummingbirdTesting, .httpTypes, .nioCore],
+            dependencies: ["ModelBackends", "ChatCore", "HeartlineTestSupport", .httpClient, .hummingbird, .hummingbirdTesting, .httpTypes, .nioCore],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -208,31 +225,33 @@ let package = Package(
         ),
         .testTarget(
             name: "WeChatAdapterTests",
-            dependencies: ["WeChatAdapter", "ChatCore", "WeChatTestSupport", .crypto, .cryptoExtras, .httpClient],
+            dependencies: ["WeChatAdapter", "ChatCore", "WeChatTestSupport", "HeartlineTestSupport", .crypto, .cryptoExtras, .httpClient],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "HeartlineServerTests",
             dependencies: [
                 "HeartlineServer", "ChatCore", "Storage", "ModelBackends", "Safety",
-                "TelegramAdapter", "TelegramBotAPIFake", "WeChatAdapter", "WeChatTestSupport",
+                "TelegramAdapter", "TelegramBotAPIFake", "WeChatAdapter", "WeChatTestSupport", "HeartlineTestSupport",
                 .hummingbird, .hummingbirdTesting, .httpTypes, .httpClient, .nioCore, .nioHTTP1, .configuration, .logging,
             ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "FineTuningTests",
-            dependencies: ["ModelBackends", "Datasets", "heartline", .hummingbird, .httpClient, .nioCore, .nioHTTP1, .httpTypes, .logging],
+            dependencies: ["ModelBackends", "Datasets", "heartline", "HeartlineTestSupport", .hummingbird, .httpClient, .nioCore, .nioHTTP1, .httpTypes, .logging],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SimulatorTests",
-            dependencies: ["Simulator", "ChatCore", "Safety", "heartline", .hummingbird, .nioCore, .logging],
+            dependencies: ["Simulator", "ChatCore", "Safety", "heartline", "HeartlineTestSupport", .hummingbird, .nioCore, .logging],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["heartline", "InboxCrashHelper", "ChatCore", "Storage", "Datasets", "PostgresTestSupport", "TelegramBotAPIFake"],
+            dependencies: [
+                "heartline", "InboxCrashHelper", "ChatCore", "Storage", "Datasets", "HeartlineTestSupport", "PostgresTestSupport", "TelegramBotAPIFake",
+            ],
             swiftSettings: swiftSettings
         ),
     ]

@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import HeartlineTestSupport
 import Testing
 
 /// `dataset check` screens completions with the safety layer's detector, which catches slang and
@@ -15,7 +16,7 @@ import Testing
             #"{"prompt":"考试焦虑\n\n###\n\n","completion":" 先深呼吸，把复习计划拆小一点。 [END]"}"#,
         ]
         try (lines.joined(separator: "\n") + "\n").write(toFile: file, atomically: true, encoding: .utf8)
-        let child = try ChildProcess(Binaries.path("heartline"), ["dataset", "check", file], directory: directory)
+        let child = try await ChildProcess(Binaries.path("heartline"), ["dataset", "check", file], directory: directory)
         #expect(await child.waitForExit() == 1)
         #expect(child.output.contains { $0.contains("crisis_content.completion") })
     }

@@ -1,5 +1,6 @@
 import ChatCore
 import Foundation
+import HeartlineTestSupport
 import PostgresTestSupport
 import Storage
 import Testing
@@ -64,33 +65,30 @@ import Testing
     func reportsPostgreSQL() async throws {
         let server = try #require(try await PostgresTestServer.shared(), "the gate said PostgreSQL is available")
         let database = PostgresTestServer.databaseName()
-        let url = try await Blocking.run { try server.createDatabase(database) }
+        let url = try await server.createDatabase(database)
         let directory = temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         // Before the schema has the table, the report says what to do.
         let early = try await run(["feedback", "report", "--data-dir", directory], directory: directory, url: url)
         #expect(early.status != 0 && early.output.contains("heartline store migrate"), "\(early.output)")
         #expect(try await run(["store", "migrate", "--data-dir", directory], directory: directory, url: url).status == 0)
-        try await Blocking.run {
-            try server.psql(
-                """
-                INSERT INTO heartline_feedback (user_hash, reply_key, vote, reason, source, tier, channel, answer_id, intent, category, answered_at, voted_at)
-                VALUES ('u1', 'r1', 'down', 'not_helpful', 'retrieval', 'none', 'miniprogram', 'grief#1', 'grief', '丧亲', now(), now()),
-                       ('u2', 'r1', 'up', NULL, 'retrieval', 'none', 'miniprogram', 'grief#1', 'grief', '丧亲', now(), now())
-                """,
-                database: database
-            )
-        }
+        try await server.psql(
+            """
+            INSERT INTO heartline_feedback (user_hash, reply_key, vote, reason, source, tier, channel, answer_id, intent, category, answered_at, voted_at)
+            VALUES ('u1', 'r1', 'down', 'not_helpful', 'retrieval', 'none', 'miniprogram', 'grief#1', 'grief', '丧亲', now(), now()),
+                   ('u2', 'r1', 'up', NULL, 'retrieval', 'none', 'miniprogram', 'grief#1', 'grief', '丧亲', now(), now())
+            """,
+            database: database
+        )
         let text = try await run(["feedback", "report", "--data-dir", directory], directory: directory, url: url)
         #expect(text.status == 0, "\(text.output)")
         #expect(text.output.contains("votes: 2  up: 1  down: 1"))
         #expect(text.output.contains("grief#1") && text.output.contains("not_helpful"))
     }
 
-    private func run(_ arguments: [String], directory: String, url: String? = nil) async throws -> (status: Int32?, output: String) {
-        let child = try ChildProcess(Binaries.path("heartline"), arguments, environment: url.map { ["HEARTLINE_STORE": $0] } ?? [:], directory: directory)
-        let status = await child.waitForExit(timeout: .seconds(60))
-        try await Task.sleep(for: .milliseconds(200))
-        return (status, (child.output + child.errors).joined(separator: "\n") + "\n")
+    private func run(_ arguments: [String], directory: String, url: String? = nil) async throws -> (status: Int32, output: String) {
+        let environment = url.map { ["HEARTLINE_STORE": $0] } ?? [:]
+        let result = try await runCommand(Binaries.heartline, arguments, environment: environment, directory: directory, timeout: .seconds(60))
+        return (result.status, result.stdout + result.stderr)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HeartlineTestSupport
 import Synchronization
 import TelegramBotAPIFake
 import Testing
@@ -21,7 +22,7 @@ import FoundationNetworking
     }
 
     func start(_ directory: String, telegram: String) async throws -> Server {
-        let child = try ChildProcess(
+        let child = try await ChildProcess(
             Binaries.path("heartline"), ["serve", "--port", "0", "--data-dir", directory, "--no-simulator"],
             environment: [
                 "HEARTLINE_TELEGRAM_TOKEN": Self.botToken, "HEARTLINE_TELEGRAM_API_BASE_URL": telegram,
@@ -77,7 +78,7 @@ import FoundationNetworking
 
             // 3. An ordinary message meanwhile gets no model answer; the counsellor sees it.
             try await say("最近总是失眠，晚上翻来覆去睡不着", to: server)
-            #expect(await eventuallyTrue { (try? await conversations(server).first?["messages"] as? [[String: Any]])?.last?["text"] as? String == "最近总是失眠，晚上翻来覆去睡不着" })
+            #expect(await eventually { (try? await conversations(server).first?["messages"] as? [[String: Any]])?.last?["text"] as? String == "最近总是失眠，晚上翻来覆去睡不着" })
             try await Task.sleep(for: .milliseconds(500))
             #expect(toUser().count == afterCrisis + 1)
 
@@ -90,7 +91,7 @@ import FoundationNetworking
             let froms = (survived["messages"] as? [[String: Any]])?.compactMap { $0["from"] as? String }
             #expect(froms == ["user", "bot", "counsellor", "user"])
             try await say("你还在吗", to: server)
-            #expect(await eventuallyTrue { (try? await conversations(server).first?["messages"] as? [[String: Any]])?.count == 5 })
+            #expect(await eventually { (try? await conversations(server).first?["messages"] as? [[String: Any]])?.count == 5 })
             #expect(toUser().count == afterCrisis + 1)
 
             // 5. Closing tells the user, and the bot answers again.
@@ -128,15 +129,6 @@ import FoundationNetworking
         let (status, body) = try await call(server.base + "/v1/handoff/conversations" + (all ? "?status=all" : ""), body: nil, token: Self.handoffToken)
         #expect(status == 200)
         return body["conversations"] as? [[String: Any]] ?? []
-    }
-
-    func eventuallyTrue(timeout: Duration = .seconds(10), _ condition: () async -> Bool) async -> Bool {
-        let deadline = ContinuousClock.now + timeout
-        while ContinuousClock.now < deadline {
-            if await condition() { return true }
-            try? await Task.sleep(for: .milliseconds(50))
-        }
-        return await condition()
     }
 }
 

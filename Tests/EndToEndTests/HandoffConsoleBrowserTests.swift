@@ -1,4 +1,5 @@
 import Foundation
+import HeartlineTestSupport
 import Testing
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -16,7 +17,7 @@ import FoundationNetworking
     func theConsoleAnswersAndClosesAHandoff() async throws {
         let chromium = try #require(Self.chromium)
         let directory = temporaryDirectory()
-        let child = try ChildProcess(
+        let child = try await ChildProcess(
             Binaries.path("heartline"), ["serve", "--port", "0", "--data-dir", directory, "--no-simulator"],
             environment: ["HEARTLINE_HANDOFF_TOKEN": Self.token], directory: directory
         )
@@ -29,7 +30,7 @@ import FoundationNetworking
         #expect(status == 200 && (opened["body"] as? String)?.contains("咨询师") == true)
 
         let page = base + "/console/#token=\(Self.token)&name=%E7%8E%8B%E8%80%81%E5%B8%88&selftest=reply,close"
-        let browser = try ChildProcess(chromium, [
+        let browser = try await ChildProcess(chromium, [
             "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
             "--user-data-dir=" + directory + "/chromium", "--virtual-time-budget=15000", "--dump-dom", page,
         ], directory: directory)

@@ -1,4 +1,5 @@
 import Foundation
+import HeartlineTestSupport
 import PostgresTestSupport
 import Testing
 #if canImport(FoundationNetworking)
@@ -14,7 +15,7 @@ struct HandoffPostgresBinaryTests {
 
     func start(_ url: String) async throws -> (ChildProcess, String) {
         let directory = temporaryDirectory()
-        let child = try ChildProcess(
+        let child = try await ChildProcess(
             Binaries.path("heartline"), ["serve", "--port", "0", "--data-dir", directory, "--no-simulator"],
             environment: ["HEARTLINE_STORE": url, "HEARTLINE_HANDOFF_TOKEN": Self.token], directory: directory
         )
@@ -24,7 +25,7 @@ struct HandoffPostgresBinaryTests {
 
     @Test func aHandoffIsSharedByInstancesAndSurvivesThem() async throws {
         let server = try #require(try await PostgresTestServer.shared(), "the gate said PostgreSQL is available")
-        let url = try await Blocking.run { try server.createDatabase(PostgresTestServer.databaseName(), options: "poll_ms=500") }
+        let url = try await server.createDatabase(PostgresTestServer.databaseName(), options: "poll_ms=500")
         let (first, a) = try await start(url)
         defer { first.signal(SIGKILL) }
         let (second, b) = try await start(url)

@@ -1,5 +1,6 @@
 import ChatCore
 import Foundation
+import HeartlineTestSupport
 import Storage
 import Testing
 
@@ -12,7 +13,7 @@ import Testing
     @Test(arguments: 0..<3)
     func acknowledgedMessagesSurviveSIGKILLAndAreReplayed(round: Int) async throws {
         let directory = temporaryDirectory("crash\(round)")
-        let helper = try ChildProcess(Binaries.path("InboxCrashHelper"), [directory, key])
+        let helper = try await ChildProcess(Binaries.path("InboxCrashHelper"), [directory, key])
         let target = 2 * (75 + Int.random(in: 0..<150))  // acks are printed for even numbers (push messages)
         _ = try #require(await helper.waitForLine { $0 == "ack \(target)" }, "helper stalled: \(helper.errors.suffix(3))")
         helper.signal(SIGKILL)
@@ -58,7 +59,7 @@ import Testing
         }
 
         // The server answers everything left unanswered at start.
-        let serve = try ChildProcess(Binaries.path("heartline"), ["serve", "--port", "0", "--data-dir", directory], environment: ["HEARTLINE_HASH_KEY": key], directory: directory)
+        let serve = try await ChildProcess(Binaries.path("heartline"), ["serve", "--port", "0", "--data-dir", directory], environment: ["HEARTLINE_HASH_KEY": key], directory: directory)
         _ = try #require(await serve.waitForLine { $0.hasPrefix("Heartline is listening") }, "serve did not start: \(serve.errors.suffix(3))")
         let inboxAfter = await waitUntilDrained(serve: serve, directory: directory, hasher: hasher)
         #expect(inboxAfter == 0)

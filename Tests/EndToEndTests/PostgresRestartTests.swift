@@ -1,4 +1,5 @@
 import Foundation
+import HeartlineTestSupport
 import PostgresTestSupport
 import Synchronization
 import Testing
@@ -16,10 +17,10 @@ import FoundationNetworking
 @Suite(.serialized, .enabled(if: PostgresTestServer.isAvailable, Comment(rawValue: PostgresTestServer.unavailableReason ?? "")), .timeLimit(.minutes(3)))
 struct PostgresRestartTests {
     @Test func twoInstancesUnderLoadSurviveDatabaseRestartsAndAnOutage() async throws {
-        // A cluster of its own (it is restarted), started off Swift's cooperative threads.
-        let server = try #require(try await Blocking.run { try PostgresTestServer.start() }, "the gate said PostgreSQL is available")
+        // A cluster of its own: it is restarted.
+        let server = try #require(try await PostgresTestServer.start(), "the gate said PostgreSQL is available")
         let database = PostgresTestServer.databaseName()
-        let url = try await Blocking.run { try server.createDatabase(database, options: "poll_ms=500&lease_ms=4000") }
+        let url = try await server.createDatabase(database, options: "poll_ms=500&lease_ms=4000")
         var instances: [ChildProcess] = []
         var bases: [String] = []
         do {
@@ -28,7 +29,7 @@ struct PostgresRestartTests {
                 // At a lower CPU priority (nice exec()s, so the process is heartline itself): two
                 // instances under load must not starve the test process, whose other suites
                 // measure wall-clock deadlines on the same two cores.
-                let child = try ChildProcess(
+                let child = try await ChildProcess(
                     "/usr/bin/nice", ["-n", "10", Binaries.path("heartline"), "serve", "--port", "0", "--data-dir", directory, "--log-level", "warning"],
                     environment: ["HEARTLINE_STORE": url], directory: directory
                 )
@@ -39,11 +40,11 @@ struct PostgresRestartTests {
             try await exercise(server: server, database: database, instances: instances, bases: bases)
         } catch {
             for child in instances { child.signal(SIGKILL) }
-            _ = try? await Blocking.run { server.stop() }
+            await server.stop()
             throw error
         }
         for child in instances { child.signal(SIGKILL) }
-        _ = try await Blocking.run { server.stop() }
+        await server.stop()
     }
 
     private func exercise(server: PostgresTestServer, database: String, instances: [ChildProcess], bases: [String]) async throws {
@@ -55,32 +56,7 @@ struct PostgresRestartTests {
             #expect(await eventually(timeout: .seconds(30)) { traffic.acknowledgedCount >= 20 }, "no traffic before the first restart")
 
             for (round, mode) in ["fast", "immediate", "outage"].enumerated() {
-                let before = traffic.acknowledgedCount
-                try await Blocking.run { try server.stopServer(mode: mode == "outage" ? "fast" : mode) }
-                if mode == "outage" {
-                    // Unready while the database is away; nothing is acknowledged meanwhile.
-                    for base in bases {
-                        #expect(await eventually(timeout: .seconds(10)) { await status(base + "/readyz") == 503 }, "\(base) still ready during the outage")
-                    }
-                    try await Task.sleep(for: .seconds(30))
-                }
-                try await Blocking.run { try server.startServer() }
-                let back = ContinuousClock.now
-                for (index, base) in bases.enumerated() {
-                    var probe = 0
-                    let answered = await eventually(timeout: .seconds(5)) {
-                        probe += 1
-                        let body = #"{"user":"probe-\#(round)-\#(index)-\#(probe)","text":"睡不着，心里很乱","id":"probe-\#(round)-\#(index)-\#(probe)"}"#
-                        return (try? await postJSON(base + "/v1/local/messages", body, timeout: 2))?.0 == 200
-                    }
-                    #expect(answered, "\(mode): instance \(index) did not answer within 5 s of the database accepting connections")
-                }
-                for base in bases {
-                    #expect(await eventually(timeout: .seconds(5)) { await status(base + "/readyz") == 200 }, "\(mode): \(base) not ready within 5 s")
-                }
-                let elapsed = ContinuousClock.now - back
-                #expect(elapsed < .seconds(10), "\(mode): recovery took \(elapsed)")
-                #expect(await eventually(timeout: .seconds(10)) { traffic.acknowledgedCount > before + 5 }, "\(mode): traffic did not resume")
+                try await restart(round: round, mode: mode, server: server, bases: bases, traffic: traffic)
             }
             traffic.stop()
             try await group.waitForAll()
@@ -88,8 +64,8 @@ struct PostgresRestartTests {
 
         // Nothing acknowledged is lost: every acknowledged message replays as an answered
         // duplicate with the reply it got, and nothing is left pending.
-        #expect(await eventually(timeout: .seconds(20)) {
-            (try? await Blocking.run { try server.psql("SELECT count(*) FROM heartline_inbox WHERE done_at IS NULL", database: database) }) == "0"
+        #expect(await eventually(timeout: .seconds(20), every: .milliseconds(100)) {
+            (try? await server.psql("SELECT count(*) FROM heartline_inbox WHERE done_at IS NULL", database: database)) == "0"
         })
         let acknowledged = traffic.acknowledged
         let mismatches = await withTaskGroup(of: Int.self) { group in
@@ -110,7 +86,7 @@ struct PostgresRestartTests {
         #expect(mismatches == 0, "\(mismatches) of \(acknowledged.count) acknowledged messages did not replay as answered")
 
         // A stop during an outage ends within the drain time.
-        try await Blocking.run { try server.stopServer(mode: "fast") }
+        try await server.stopServer(mode: "fast")
         for base in bases {
             #expect(await eventually(timeout: .seconds(10)) { await status(base + "/readyz") == 503 })
         }
@@ -118,6 +94,37 @@ struct PostgresRestartTests {
         for child in instances {
             #expect(await child.waitForExit(timeout: .seconds(15)) == 0, "an instance did not stop within 15 s during an outage; stderr: \(child.errors.suffix(5))")
         }
+    }
+
+    /// One database restart (`fast`, `immediate`) or a 30 s outage, under the clients' traffic:
+    /// every instance answers and is ready again within 5 s of the database coming back.
+    private func restart(round: Int, mode: String, server: PostgresTestServer, bases: [String], traffic: Traffic) async throws {
+        let before = traffic.acknowledgedCount
+        try await server.stopServer(mode: mode == "outage" ? "fast" : mode)
+        if mode == "outage" {
+            // Unready while the database is away; nothing is acknowledged meanwhile.
+            for base in bases {
+                #expect(await eventually(timeout: .seconds(10)) { await status(base + "/readyz") == 503 }, "\(base) still ready during the outage")
+            }
+            try await Task.sleep(for: .seconds(30))
+        }
+        try await server.startServer()
+        let back = ContinuousClock.now
+        for (index, base) in bases.enumerated() {
+            let answered = await eventually(timeout: .seconds(5)) {
+                // A new message each try (a retried id would be answered from the dedupe record).
+                let probe = "probe-\(round)-\(index)-" + UUID().uuidString.prefix(8)
+                let body = #"{"user":"\#(probe)","text":"睡不着，心里很乱","id":"\#(probe)"}"#
+                return (try? await postJSON(base + "/v1/local/messages", body, timeout: 2))?.0 == 200
+            }
+            #expect(answered, "\(mode): instance \(index) did not answer within 5 s of the database accepting connections")
+        }
+        for base in bases {
+            #expect(await eventually(timeout: .seconds(5)) { await status(base + "/readyz") == 200 }, "\(mode): \(base) not ready within 5 s")
+        }
+        let elapsed = ContinuousClock.now - back
+        #expect(elapsed < .seconds(10), "\(mode): recovery took \(elapsed)")
+        #expect(await eventually(timeout: .seconds(10)) { traffic.acknowledgedCount > before + 5 }, "\(mode): traffic did not resume")
     }
 }
 
@@ -165,15 +172,6 @@ private func status(_ url: String) async -> Int {
     request.timeoutInterval = 3
     guard let (_, response) = try? await URLSession.shared.data(for: request) else { return 0 }
     return (response as? HTTPURLResponse)?.statusCode ?? 0
-}
-
-private func eventually(timeout: Duration, _ condition: () async -> Bool) async -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(100))
-    }
-    return await condition()
 }
 
 extension Array {

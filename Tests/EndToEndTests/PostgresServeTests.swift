@@ -1,4 +1,5 @@
 import Foundation
+import HeartlineTestSupport
 import PostgresTestSupport
 import Testing
 #if canImport(FoundationNetworking)
@@ -11,11 +12,11 @@ import FoundationNetworking
     @Test func twoInstancesOnOneDatabaseAnswerEveryMessageExactlyOnce() async throws {
         let server = try #require(try await PostgresTestServer.shared(), "the gate said PostgreSQL is available")
         let database = PostgresTestServer.databaseName()
-        let url = try await Blocking.run { try server.createDatabase(database, options: "poll_ms=500") }
+        let url = try await server.createDatabase(database, options: "poll_ms=500")
         var instances: [(ChildProcess, String)] = []
         for _ in 0..<2 {
             let directory = temporaryDirectory()
-            let child = try ChildProcess(
+            let child = try await ChildProcess(
                 Binaries.path("heartline"), ["serve", "--port", "0", "--data-dir", directory],
                 environment: ["HEARTLINE_STORE": url], directory: directory
             )
@@ -49,9 +50,9 @@ import FoundationNetworking
             #expect(body?.isEmpty == false && duplicate == false, "\(id)")
         }
         // Each answered once; nothing left pending; both instances did some of the work.
-        #expect(try server.psql("SELECT count(*) FROM heartline_inbox WHERE done_at IS NOT NULL AND attempts = 1", database: database) == "60")
-        #expect(try server.psql("SELECT count(*) FROM heartline_inbox WHERE done_at IS NULL OR attempts <> 1", database: database) == "0")
-        #expect(try server.psql("SELECT count(*) FROM heartline_sessions", database: database) == "10")
+        #expect(try await server.psql("SELECT count(*) FROM heartline_inbox WHERE done_at IS NOT NULL AND attempts = 1", database: database) == "60")
+        #expect(try await server.psql("SELECT count(*) FROM heartline_inbox WHERE done_at IS NULL OR attempts <> 1", database: database) == "0")
+        #expect(try await server.psql("SELECT count(*) FROM heartline_sessions", database: database) == "10")
 
         // A retry at the other instance gets the stored reply, marked as a duplicate.
         let (first, original) = try await postJSON(bases[0] + "/v1/local/messages", #"{"user":"u0","text":"again","id":"pg-0-5"}"#)

@@ -1,4 +1,5 @@
 import Foundation
+import HeartlineTestSupport
 import PostgresTestSupport
 import Testing
 
@@ -8,7 +9,7 @@ struct PostgresStoreCommandTests {
     @Test func migrateThenCheckAndAProblemFailsTheCheck() async throws {
         let server = try #require(try await PostgresTestServer.shared(), "the gate said PostgreSQL is available")
         let database = PostgresTestServer.databaseName()
-        let url = try await Blocking.run { try server.createDatabase(database) }
+        let url = try await server.createDatabase(database)
         let directory = temporaryDirectory()
 
         // Before any migration the check says what to do.
@@ -28,22 +29,17 @@ struct PostgresStoreCommandTests {
         #expect(clean.output.hasSuffix("ok\n") || clean.output.contains("\nok"))
 
         // An answered entry that still holds its message text is a problem.
-        try await Blocking.run {
-            try server.psql(
-                "INSERT INTO heartline_inbox (id, user_hash, origin, keeps_reply, entry, recorded_at, done_at) VALUES ('x', 'u', 'test', false, '{}', now(), now())",
-                database: database
-            )
-        }
+        try await server.psql(
+            "INSERT INTO heartline_inbox (id, user_hash, origin, keeps_reply, entry, recorded_at, done_at) VALUES ('x', 'u', 'test', false, '{}', now(), now())",
+            database: database
+        )
         let broken = try await run(["store", "check", "--data-dir", directory], url: url, directory: directory)
         #expect(broken.status == 1)
         #expect(broken.output.contains("problem: 1 answered inbox entries still hold their message text"))
     }
 
-    private func run(_ arguments: [String], url: String, directory: String) async throws -> (status: Int32?, output: String) {
-        let child = try ChildProcess(Binaries.path("heartline"), arguments, environment: ["HEARTLINE_STORE": url], directory: directory)
-        let status = await child.waitForExit(timeout: .seconds(60))
-        // Let the output handlers deliver the last lines.
-        try await Task.sleep(for: .milliseconds(200))
-        return (status, (child.output + child.errors).joined(separator: "\n") + "\n")
+    private func run(_ arguments: [String], url: String, directory: String) async throws -> (status: Int32, output: String) {
+        let result = try await runCommand(Binaries.heartline, arguments, environment: ["HEARTLINE_STORE": url], directory: directory, timeout: .seconds(60))
+        return (result.status, result.stdout + result.stderr)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HeartlineTestSupport
 import Testing
 
 /// `heartline safety check --crisis-threshold P` (the option threshold sweeps use): a lower
@@ -15,10 +16,8 @@ import Testing
         #expect(invalid.status != 0 && invalid.output.contains("--crisis-threshold must be between 0 and 1"), "\(invalid.output)")
     }
 
-    private func run(_ arguments: [String]) async throws -> (status: Int32?, output: String) {
-        let child = try ChildProcess(Binaries.path("heartline"), arguments)
-        let status = await child.waitForExit(timeout: .seconds(60))
-        try await Task.sleep(for: .milliseconds(200))
-        return (status, (child.output + child.errors).joined(separator: "\n"))
+    private func run(_ arguments: [String]) async throws -> (status: Int32, output: String) {
+        let result = try await runCommand(Binaries.heartline, arguments, timeout: .seconds(60))
+        return (result.status, result.stdout + result.stderr)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HeartlineTestSupport
 import Testing
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -7,7 +8,7 @@ import FoundationNetworking
 /// The built `heartline` binary, as a newcomer runs it.
 @Suite(.serialized) struct ServeBinaryTests {
     func startServe(dataDirectory: String, extra: [String] = [], environment: [String: String] = [:]) async throws -> (ChildProcess, Int) {
-        let child = try ChildProcess(Binaries.path("heartline"), ["serve", "--port", "0", "--data-dir", dataDirectory] + extra, environment: environment, directory: dataDirectory)
+        let child = try await ChildProcess(Binaries.path("heartline"), ["serve", "--port", "0", "--data-dir", dataDirectory] + extra, environment: environment, directory: dataDirectory)
         let banner = try #require(await child.waitForLine { $0.hasPrefix("Heartline is listening on ") }, "no banner; stderr: \(child.errors.suffix(5))")
         let port = try #require(Int(banner.split(separator: ":").last ?? ""))
         return (child, port)
@@ -35,7 +36,7 @@ import FoundationNetworking
         // Nothing is left unanswered and no message text is in the logs.
         #expect(!child.errors.joined().contains("翻来覆去"))
         // One session in the embedded store, found by `heartline store check`; no raw user id on disk.
-        let check = try ChildProcess(Binaries.path("heartline"), ["store", "check", "--data-dir", directory], directory: directory)
+        let check = try await ChildProcess(Binaries.path("heartline"), ["store", "check", "--data-dir", directory], directory: directory)
         #expect(await check.waitForExit() == 0)
         #expect(check.output.contains("sessions: 1") && check.output.contains("store OK"), "\(check.output)")
         for file in ["heartline.db", "heartline.db-wal"] {
@@ -69,7 +70,7 @@ import FoundationNetworking
 
     @Test func askPrintsOneReply() async throws {
         let directory = temporaryDirectory()
-        let child = try ChildProcess(Binaries.path("heartline"), ["ask", "我最近总是失眠怎么办", "--data-dir", directory, "--json"], directory: directory)
+        let child = try await ChildProcess(Binaries.path("heartline"), ["ask", "我最近总是失眠怎么办", "--data-dir", directory, "--json"], directory: directory)
         #expect(await child.waitForExit() == 0)
         let line = try #require(child.output.first)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
@@ -79,7 +80,7 @@ import FoundationNetworking
 
     @Test func invalidSettingsAreAllListedAtStart() async throws {
         let directory = temporaryDirectory()
-        let child = try ChildProcess(
+        let child = try await ChildProcess(
             Binaries.path("heartline"), ["serve", "--data-dir", directory],
             environment: ["HEARTLINE_PORT": "eighty", "HEARTLINE_LOG_LEVEL": "loud", "HEARTLINE_MODEL_BASE_URL": "ftp://x"], directory: directory
         )
@@ -92,7 +93,7 @@ import FoundationNetworking
     @Test func aSecondServerOnTheSameDataDirectoryRefusesToStart() async throws {
         let directory = temporaryDirectory()
         let (first, _) = try await startServe(dataDirectory: directory)
-        let second = try ChildProcess(Binaries.path("heartline"), ["serve", "--port", "0", "--data-dir", directory], directory: directory)
+        let second = try await ChildProcess(Binaries.path("heartline"), ["serve", "--port", "0", "--data-dir", directory], directory: directory)
         let status = await second.waitForExit()
         #expect(status != 0)
         #expect(second.errors.joined().contains("another Heartline process"))

@@ -1,5 +1,6 @@
 import Datasets
 import Foundation
+import HeartlineTestSupport
 import ModelBackends
 import Testing
 

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import HeartlineTestSupport
 import Testing
 
 /// The recipe through the real `heartline` binary: prepare (chat) → check for the default model →
@@ -7,23 +7,6 @@ import Testing
 /// chat model, against the fake.
 @Suite("The recipe end to end through the binary")
 struct RecipeEndToEndTests {
-    struct Run: Sendable {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
-
-    static var binary: String? {
-        var candidates: [String] = []
-        let runner = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        candidates.append(runner.appendingPathComponent("heartline").path)
-        candidates.append(runner.deletingLastPathComponent().appendingPathComponent("heartline").path)
-        var root = URL(fileURLWithPath: #filePath)
-        for _ in 0..<3 { root.deleteLastPathComponent() }
-        candidates.append(root.appendingPathComponent(".build/debug/heartline").path)
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
-
     static let fixtures: String = {
         var url = URL(fileURLWithPath: #filePath)
         url.deleteLastPathComponent()
@@ -31,35 +14,20 @@ struct RecipeEndToEndTests {
         return url.appendingPathComponent("Fixtures/datasets").path
     }()
 
-    /// Runs the binary without blocking a thread; the environment carries no real keys.
-    static func run(_ arguments: [String], in directory: String, port: Int, environment: [String: String] = [:]) async throws -> Run {
-        let binary = try #require(Self.binary, "build the heartline binary first (swift build --build-tests)")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        process.environment = [
-            "PATH": "/usr/bin:/bin",
-            "HEARTLINE_MODEL_BASE_URL": "http://127.0.0.1:\(port)/v1",
-            "HEARTLINE_MODEL_API_KEY": "sk-test-key",
-            "HEARTLINE_DATA_DIR": directory + "/.heartline",
-        ].merging(environment) { _, new in new }
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do {
-                try process.run()
-            } catch {
-                process.terminationHandler = nil
-                continuation.resume(throwing: error)
-            }
-        }
-        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        return Run(status: status, stdout: stdout, stderr: stderr)
+    /// Runs the binary to its end; its environment is only what is given here, so it carries no
+    /// real keys.
+    static func run(_ arguments: [String], in directory: String, port: Int, environment: [String: String] = [:]) async throws -> CommandResult {
+        let binary = try #require(Binaries.locate("heartline"), "build the heartline binary first (swift build --build-tests)")
+        return try await runCommand(
+            binary, arguments,
+            environment: [
+                "PATH": "/usr/bin:/bin",
+                "HEARTLINE_MODEL_BASE_URL": "http://127.0.0.1:\(port)/v1",
+                "HEARTLINE_MODEL_API_KEY": "sk-test-key",
+                "HEARTLINE_DATA_DIR": directory + "/.heartline",
+            ].merging(environment) { _, new in new },
+            inheritEnvironment: false, directory: directory
+        )
     }
 
     @Test("prepare, check, create twice, follow, ask")

@@ -3,6 +3,7 @@ import Storage
 import Foundation
 import HTTPTypes
 import HeartlineServer
+import HeartlineTestSupport
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
@@ -145,9 +146,9 @@ import Testing
         try await env.app().test(.router) { client in
             // One message occupies the worker, a second fills the queue, a third is refused.
             async let first = client.postLocal(#"{"user":"a","text":"1","id":"1"}"#)
-            #expect(await eventually { model.calls == 1 })
+            #expect(await eventually(timeout: .seconds(30)) { model.calls == 1 })
             async let second = client.postLocal(#"{"user":"b","text":"2","id":"2"}"#)
-            #expect(await eventually { await queue.depth() == 1 })
+            #expect(await eventually(timeout: .seconds(30)) { await queue.depth() == 1 })
             let third = try await client.postLocal(#"{"user":"c","text":"3","id":"3"}"#)
             #expect(third.status == .serviceUnavailable)
             #expect(third.headers[.retryAfter] != nil)
@@ -158,7 +159,7 @@ import Testing
             await gate.open()
             // Synchronous messages are not replayable inbox entries (their accept rides the
             // answer's commit), so wait until nothing is in progress.
-            #expect(await eventually { (inbox as? SQLiteInbox)?.stats().pending == 0 })
+            #expect(await eventually(timeout: .seconds(30)) { (inbox as? SQLiteInbox)?.stats().pending == 0 })
             let retried = try await client.postLocal(#"{"user":"a","text":"1","id":"1"}"#)
             #expect(retried.status == .ok && object(retried)["body"] as? String == "done")
         }
@@ -190,14 +191,4 @@ actor Gate {
         for w in waiters { w.resume() }
         waiters.removeAll()
     }
-}
-
-/// Polls `condition` until it holds or 10 seconds pass.
-func eventually(_ condition: @Sendable () async -> Bool) async -> Bool {
-    let deadline = ContinuousClock.now + .seconds(30)  // generous: a loaded CI machine runs many suites at once
-    while ContinuousClock.now < deadline {
-        if await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(10))
-    }
-    return await condition()
 }

@@ -3,6 +3,7 @@ import Storage
 import Foundation
 import HTTPTypes
 import HeartlineServer
+import HeartlineTestSupport
 import HummingbirdTesting
 import Testing
 import TelegramAdapter
@@ -63,7 +64,7 @@ import TelegramBotAPIFake
             let marker = try await client.postUpdate(TelegramFixtures.privateText(updateID: 734_512_500, user: 5_200_000_002, text: "还在吗")).status
             #expect(marker == .ok)
             await fake.waitFor("sendMessage")
-            #expect(await eventually { context.inbox.stats().pending == 0 })
+            #expect(await eventually(timeout: .seconds(30)) { context.inbox.stats().pending == 0 })
             #expect(fake.calls("sendMessage").count == 5)
         }
     }

@@ -198,14 +198,3 @@ extension TelegramBotAPIFake.Call {
     var chatID: Int64? { json["chat_id"] as? Int64 }
     var text: String? { json["text"] as? String }
 }
-
-/// Polls `condition` until it holds or `timeout` passes; returns whether it held.
-@discardableResult
-func eventually(timeout: Duration = .seconds(10), _ condition: @Sendable () async -> Bool) async -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(10))
-    }
-    return await condition()
-}

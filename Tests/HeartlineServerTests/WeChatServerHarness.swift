@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import ChatCore
 import Foundation
 import HeartlineServer
+import HeartlineTestSupport
 import Hummingbird
 import HummingbirdTesting
 import Logging
@@ -145,11 +146,7 @@ struct WeChatServerHarness: Sendable {
     /// Waits (up to 10 s, polling) until `condition` holds. Used to observe asynchronous delivery,
     /// never to measure speed.
     static func eventually(_ what: String, _ condition: @Sendable () -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(10)
-        while !condition() {
-            guard ContinuousClock.now < deadline else { throw Timeout(what: what) }
-            try await Task.sleep(for: .milliseconds(10))
-        }
+        guard await HeartlineTestSupport.eventually(condition) else { throw Timeout(what: what) }
     }
 
     struct Timeout: Error, CustomStringConvertible {

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import ChatCore
 import Foundation
+import HeartlineTestSupport
 import Synchronization
 import Testing
 @testable import ModelBackends
@@ -32,36 +33,21 @@ struct OpenAILlamaServerTests {
         let server = try #require(Self.serverPath)
         let model = try #require(Self.modelPath)
         let port = Int.random(in: 20_000..<60_000)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: server)
-        process.arguments = ["-m", model, "--alias", "tiny", "--host", "127.0.0.1", "--port", "\(port)", "-c", "1024", "-t", "1", "-np", "1"]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let process = try await ChildProcess(
+            server, ["-m", model, "--alias", "tiny", "--host", "127.0.0.1", "--port", "\(port)", "-c", "1024", "-t", "1", "-np", "1"]
+        )
         do {
             // Ready when GET /v1/models answers (llama-server answers 503 while it loads the model).
-            var ready = false
-            for _ in 0..<150 where !ready {
-                ready = await client(port: port, chat: true).probe(timeout: .seconds(1)).isHealthy
-                if !ready { try await Task.sleep(for: .milliseconds(200)) }
+            let ready = await eventually(timeout: .seconds(90), every: .milliseconds(200)) {
+                await client(port: port, chat: true).probe(timeout: .seconds(1)).isHealthy
             }
-            try #require(ready, "llama-server did not become ready")
+            try #require(ready, "llama-server did not become ready: \(process.errors.suffix(5))")
             try await body(port)
         } catch {
-            await Self.stop(process)
+            await process.stop(timeout: .seconds(5))
             throw error
         }
-        await Self.stop(process)
-    }
-
-    /// Stops the server without blocking a cooperative thread (`waitUntilExit` spins a run loop on
-    /// the calling thread, which starves the two-thread pool of this machine): SIGTERM, poll, SIGKILL.
-    static func stop(_ process: Process) async {
-        process.terminate()
-        for _ in 0..<50 where process.isRunning {
-            try? await Task.sleep(for: .milliseconds(100))
-        }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        await process.stop(timeout: .seconds(5))
     }
 
     func client(port: Int, chat: Bool) -> OpenAIClient {

@@ -17,13 +17,12 @@ import Testing
         let resumed = Mutex(false)
         await #expect(throws: StoreError.self) {
             try await withDeadline(.milliseconds(200), "stuck", onTimeout: { timedOut.withLock { $0 = true } }) {
-                // Resumed only by a thread two minutes later: cancellation cannot end this wait.
+                // Resumed only by a timer two minutes later: cancellation cannot end this wait.
                 await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                    Thread {
-                        Thread.sleep(forTimeInterval: 120)
+                    DispatchQueue.global().asyncAfter(deadline: .now() + 120) {
                         resumed.withLock { $0 = true }
                         continuation.resume()
-                    }.start()
+                    }
                 }
                 return 1
             }

@@ -1,5 +1,6 @@
 import ChatCore
 import Foundation
+import HeartlineTestSupport
 import PostgresStore
 import PostgresTestSupport
 import Storage
@@ -82,7 +83,7 @@ import Testing
                         try await store.workSource.submit(entry)
                     }
                 }
-                #expect(await eventually { tally.withLock { $0.handled } == users.count * perUser })
+                #expect(await eventually(timeout: .seconds(20)) { tally.withLock { $0.handled } == users.count * perUser })
                 await a.workSource.close()
                 await b.workSource.close()
                 try await group.waitForAll()
@@ -91,7 +92,7 @@ import Testing
         let t = tally.withLock { $0 }
         #expect(t.overlaps == 0)
         #expect(t.order == expected)
-        #expect(try server.psql("SELECT count(*) FROM heartline_inbox WHERE done_at IS NULL OR attempts <> 1", database: name) == "0")
+        #expect(try await server.psql("SELECT count(*) FROM heartline_inbox WHERE done_at IS NULL OR attempts <> 1", database: name) == "0")
     }
 
     @Test func aDeadWorkersEntryIsTakenOverWhenItsLeaseRunsOut() async throws {
@@ -127,7 +128,7 @@ import Testing
             try await survivor.inbox.complete(next!.id, reply: nil)
             await survivor.workSource.finished(next!)
         }
-        #expect(try server.psql("SELECT count(*) FROM heartline_inbox WHERE done_at IS NULL", database: name) == "0")
+        #expect(try await server.psql("SELECT count(*) FROM heartline_inbox WHERE done_at IS NULL", database: name) == "0")
     }
 
     @Test func purgeForgetsAUsersAnsweredMessagesButKeepsDedupe() async throws {
@@ -152,9 +153,9 @@ import Testing
             // Pending work is still answered; a retried message is still a duplicate.
             #expect(try await store.inbox.pending().map(\.id) == [ids[2]])
             #expect(try await store.inbox.record(message("秘密0", id: "a0"), userHash: alice) == .duplicateDone(id: ids[0], reply: nil))
-            #expect(try server.psql("SELECT count(*) FROM heartline_inbox WHERE user_hash = '\(alice.value)' AND done_at IS NOT NULL", database: name) == "1")
+            #expect(try await server.psql("SELECT count(*) FROM heartline_inbox WHERE user_hash = '\(alice.value)' AND done_at IS NOT NULL", database: name) == "1")
             // Answered text is gone from the table.
-            #expect(try server.psql("SELECT count(*) FROM heartline_inbox WHERE done_at IS NOT NULL AND entry IS NOT NULL", database: name) == "0")
+            #expect(try await server.psql("SELECT count(*) FROM heartline_inbox WHERE done_at IS NOT NULL AND entry IS NOT NULL", database: name) == "0")
         }
     }
 }

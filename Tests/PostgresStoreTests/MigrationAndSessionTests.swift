@@ -9,7 +9,7 @@ import Testing
     @Test func migrationsAreIdempotentAndSafeWhenInstancesStartTogether() async throws {
         let server = try #require(try await server(), "the gate said PostgreSQL is available")
         let name = PostgresTestServer.databaseName()
-        let configuration = try PostgresStoreConfiguration(url: try await Blocking.run { try server.createDatabase(name) })
+        let configuration = try PostgresStoreConfiguration(url: try await server.createDatabase(name))
         let applied = try await withThrowingTaskGroup(of: [Int].self) { group in
             for _ in 0..<6 { group.addTask { try await PostgresStore.prepare(configuration) } }
             return try await group.reduce(into: [[Int]]()) { $0.append($1) }
@@ -18,7 +18,7 @@ import Testing
         #expect(applied.filter { !$0.isEmpty }.count == 1)
         #expect(applied.flatMap { $0 } == [1, 2, 3])
         #expect(try await PostgresStore.prepare(configuration) == [])
-        #expect(try server.psql("SELECT string_agg(version::text, ',') FROM heartline_schema_migrations", database: name) == "1,2,3")
+        #expect(try await server.psql("SELECT string_agg(version::text, ',') FROM heartline_schema_migrations", database: name) == "1,2,3")
     }
 
     @Test func sessionsSaveLoadDeleteSweepAndQuarantine() async throws {
@@ -40,18 +40,18 @@ import Testing
 
             // Nothing idle yet; then everything saved before the cutoff goes.
             #expect(try await store.sessions.sweep(idleSince: Date().addingTimeInterval(-3600)) == 0)
-            try server.psql("UPDATE heartline_sessions SET updated_at = now() - interval '2 days' WHERE user_hash = '\(bob.value)'", database: name)
+            try await server.psql("UPDATE heartline_sessions SET updated_at = now() - interval '2 days' WHERE user_hash = '\(bob.value)'", database: name)
             #expect(try await store.sessions.sweep(idleSince: Date().addingTimeInterval(-3600)) == 1)
             #expect(try await store.sessions.load(bob) == nil)
 
             // A body that cannot be read is set aside, not crashed on; delete removes it too.
-            try server.psql("UPDATE heartline_sessions SET body = '{not json' WHERE user_hash = '\(alice.value)'", database: name)
+            try await server.psql("UPDATE heartline_sessions SET body = '{not json' WHERE user_hash = '\(alice.value)'", database: name)
             #expect(try await store.sessions.load(alice) == nil)
-            #expect(try server.psql("SELECT count(*) FROM heartline_sessions_quarantine", database: name) == "1")
+            #expect(try await server.psql("SELECT count(*) FROM heartline_sessions_quarantine", database: name) == "1")
             try await store.sessions.delete(alice)
-            #expect(try server.psql("SELECT count(*) FROM heartline_sessions_quarantine", database: name) == "0")
+            #expect(try await server.psql("SELECT count(*) FROM heartline_sessions_quarantine", database: name) == "0")
             // Only keyed hashes are stored, never the platform id.
-            #expect(try server.psql("SELECT count(*) FROM heartline_sessions WHERE user_hash LIKE '%alice%'", database: name) == "0")
+            #expect(try await server.psql("SELECT count(*) FROM heartline_sessions WHERE user_hash LIKE '%alice%'", database: name) == "0")
         }
     }
 }

@@ -1,5 +1,6 @@
 import ChatCore
 import Foundation
+import HeartlineTestSupport
 import PostgresStore
 import PostgresTestSupport
 import Storage
@@ -9,17 +10,17 @@ import Testing
 @Suite(.enabled(if: PostgresTestServer.isAvailable, Comment(rawValue: PostgresTestServer.unavailableReason ?? "")), .timeLimit(.minutes(3))) struct RestartTests {
     /// The database goes away mid-use: the store reports unhealthy, refuses to acknowledge new
     /// messages, reconnects when the database is back, and every acknowledged message is answered.
-    /// (Two real instances under load: `EndToEndTests/PostgresRestartTests`.) The cluster is
-    /// started, stopped and restarted on a thread of its own, never on a cooperative thread.
+    /// (Two real instances under load: `EndToEndTests/PostgresRestartTests`.) The cluster is its
+    /// own: it is stopped and restarted with `pg_ctl`, awaited without holding a thread.
     @Test func survivesADatabaseRestartWithoutLosingAcknowledgedMessages() async throws {
-        let server = try #require(try await Blocking.run { try PostgresTestServer.start() }, "the gate said PostgreSQL is available")
+        let server = try #require(try await PostgresTestServer.start(), "the gate said PostgreSQL is available")
         do {
             try await restart(server)
         } catch {
-            _ = try? await Blocking.run { server.stop() }
+            await server.stop()
             throw error
         }
-        _ = try await Blocking.run { server.stop() }
+        await server.stop()
     }
 
     private func restart(_ server: PostgresTestServer) async throws {
@@ -52,16 +53,16 @@ import Testing
                         }
                     }
                 }
-                #expect(await eventually { health.withLock { $0.last } == true })
+                #expect(await eventually(timeout: .seconds(20)) { health.withLock { $0.last } == true })
                 for i in 0..<20 { #expect(await record(i)) }
-                #expect(await eventually { answered.withLock { $0.count } == 20 })
+                #expect(await eventually(timeout: .seconds(20)) { answered.withLock { $0.count } == 20 })
 
-                try await Blocking.run { try server.stopServer() }
-                #expect(await eventually { health.withLock { $0.last } == false })
+                try await server.stopServer()
+                #expect(await eventually(timeout: .seconds(20)) { health.withLock { $0.last } == false })
                 // While the database is down nothing is acknowledged.
                 #expect(await record(1000) == false)
 
-                try await Blocking.run { try server.startServer() }
+                try await server.startServer()
                 #expect(await eventually(timeout: .seconds(30)) { health.withLock { $0.last } == true })
                 // A platform retries until acknowledged.
                 for i in 20..<40 {
@@ -81,7 +82,7 @@ import Testing
         let done = answered.withLock { $0 }
         #expect(ack.isSubset(of: Set(done.keys)))
         #expect(done.values.allSatisfy { $0 == 1 })
-        #expect(try await Blocking.run { try server.psql("SELECT count(*) FROM heartline_inbox WHERE done_at IS NULL", database: name) } == "0")
+        #expect(try await server.psql("SELECT count(*) FROM heartline_inbox WHERE done_at IS NULL", database: name) == "0")
         #expect(health.withLock { $0 }.starts(with: [true, false, true]))
     }
 }

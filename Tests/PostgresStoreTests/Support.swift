@@ -23,8 +23,7 @@ func freshDatabase(
     on server: PostgresTestServer, _ hint: String = #function, options: String = ""
 ) async throws -> (name: String, configuration: PostgresStoreConfiguration) {
     let name = PostgresTestServer.databaseName(hint)
-    // createdb blocks: on a thread of its own, not a cooperative one.
-    let url = try await Blocking.run { try server.createDatabase(name, options: options) }
+    let url = try await server.createDatabase(name, options: options)
     let configuration = try PostgresStoreConfiguration(url: url)
     try await PostgresStore.prepare(configuration)
     return (name, configuration)
@@ -52,17 +51,6 @@ func makeStore(_ configuration: PostgresStoreConfiguration, waiters: ReplyWaiter
     logger.logLevel = .warning
     return PostgresStore(configuration: configuration, hasher: testHasher, waiters: waiters, logger: logger, onHealthChange: onHealthChange)
 }
-
-/// Polls `condition` until it holds or `timeout` passes.
-func eventually(timeout: Duration = .seconds(20), _ condition: () async throws -> Bool) async rethrows -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while ContinuousClock.now < deadline {
-        if try await condition() { return true }
-        try? await Task.sleep(for: .milliseconds(50))
-    }
-    return try await condition()
-}
-
 
 /// Shared mutable state for test tasks.
 final class Locked<Value: Sendable>: Sendable {

@@ -2,6 +2,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import HeartlineTestSupport
 import Testing
 
 /// The browser UI in a real headless Chromium (Debian's `chromium`, installed by .ci/run): the page
@@ -23,18 +24,18 @@ extension SimulatorEndToEnd {
     )
     func sendingAndADuplicateDeliveryInHeadlessChromium(platform: String) async throws {
         let chromium = try #require(Self.chromium)
-        let directory = scratchDirectory()
-        let simulate = try Child(Heartline.path, ["simulate", "--web", "--data-dir", directory], directory: directory)
-        defer { simulate.process.terminate() }
+        let directory = temporaryDirectory()
+        let simulate = try await ChildProcess(Binaries.heartline, ["simulate", "--web", "--data-dir", directory], directory: directory)
+        defer { simulate.signal(SIGTERM) }
         let line = try #require(await simulate.waitForLine(timeout: .seconds(90)) { $0.hasPrefix("Heartline simulator: ") }, "\(simulate.errors.suffix(5))")
         let url = String(line.dropFirst("Heartline simulator: ".count).prefix { !$0.isWhitespace })
         let page = url + "?selftest=1&platform=\(platform)&user=browser_\(platform)"
-        let browser = try Child(chromium, Self.chromiumArguments(profile: directory + "/chromium") + ["--remote-debugging-port=0", page], directory: directory)
-        defer { browser.process.terminate() }
+        let browser = try await ChildProcess(chromium, Self.chromiumArguments(profile: directory + "/chromium") + ["--remote-debugging-port=0", page], directory: directory)
+        defer { browser.signal(SIGTERM) }
 
         var report: [String: Any]?
         let deadline = ContinuousClock.now + .seconds(120)
-        while report == nil, ContinuousClock.now < deadline, browser.process.isRunning {
+        while report == nil, ContinuousClock.now < deadline, browser.isRunning {
             try await Task.sleep(for: .milliseconds(300))
             if let data = try? await get(url + "api/ui-report"), let list = try? JSONSerialization.jsonObject(with: data) as? [[String: Any]] {
                 report = list.first
@@ -43,7 +44,7 @@ extension SimulatorEndToEnd {
         let passed = report?["ok"] as? Bool == true
         if !passed {
             let shot = try await screenshot(chromium: chromium, page: url, name: "simulator-\(platform).png", profile: directory + "/shot")
-            Issue.record("UI self-test failed: \(report.map { "\($0)" } ?? "no report (browser \(browser.process.isRunning ? "running" : "exited"): \(browser.errors.suffix(5)))"); screenshot: \(shot)")
+            Issue.record("UI self-test failed: \(report.map { "\($0)" } ?? "no report (browser \(browser.isRunning ? "running" : "exited"): \(browser.errors.suffix(5)))"); screenshot: \(shot)")
         }
         #expect(report?["replies"] as? Int == 1)
         #expect(report?["repliesAfterDuplicate"] as? Int == 1)
@@ -58,10 +59,10 @@ extension SimulatorEndToEnd {
     }
 
     func screenshot(chromium: String, page: String, name: String, profile: String) async throws -> String {
-        let folder = Heartline.packageRoot + "/.build/test-artefacts/simulator"
+        let folder = Binaries.packageRoot + "/.build/test-artefacts/simulator"
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let path = folder + "/" + name
-        let child = try Child(chromium, Self.chromiumArguments(profile: profile) + ["--screenshot=" + path, page])
+        let child = try await ChildProcess(chromium, Self.chromiumArguments(profile: profile) + ["--screenshot=" + path, page])
         _ = await child.waitForExit(timeout: .seconds(60))
         return path
     }

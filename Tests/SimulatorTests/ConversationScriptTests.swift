@@ -1,5 +1,6 @@
 import ChatCore
 import Foundation
+import HeartlineTestSupport
 import Safety
 import Simulator
 import Testing
@@ -59,7 +60,7 @@ import Testing
     }
 
     @Test func theExampleScriptParses() throws {
-        let path = Heartline.packageRoot + "/adapters/simulator/examples/conversation.yaml"
+        let path = Binaries.packageRoot + "/adapters/simulator/examples/conversation.yaml"
         let script = try ConversationScript.parse(try String(contentsOfFile: path, encoding: .utf8), file: path)
         #expect(script.conversations.map(\.platform) == [.telegram, .wechat, .miniprogram])
     }

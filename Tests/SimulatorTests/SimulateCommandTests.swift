@@ -1,4 +1,5 @@
 import Foundation
+import HeartlineTestSupport
 import Testing
 #if canImport(Glibc)
 import Glibc
@@ -8,20 +9,20 @@ import Glibc
 /// interactive chat on standard input, and bad input (never a hang).
 extension SimulatorEndToEnd {
 @Suite(.serialized) struct SimulateCommandTests {
-    func simulate(_ arguments: [String], stdin: String? = nil, timeout: Duration = .seconds(240)) async throws -> (Int32?, Child) {
-        let directory = scratchDirectory()
-        let child = try Child(Heartline.path, ["simulate"] + arguments, directory: directory, stdin: stdin)
+    func simulate(_ arguments: [String], stdin: String? = nil, timeout: Duration = .seconds(240)) async throws -> (Int32?, ChildProcess) {
+        let directory = temporaryDirectory()
+        let child = try await ChildProcess(Binaries.heartline, ["simulate"] + arguments, directory: directory, stdin: stdin)
         return (await child.waitForExit(timeout: timeout), child)
     }
 
     func write(_ text: String, name: String = "script.yaml") -> String {
-        let path = scratchDirectory() + "/" + name
+        let path = temporaryDirectory() + "/" + name
         _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
         return path
     }
 
     @Test func theExampleScriptPassesAgainstTheRealBinary() async throws {
-        let (status, child) = try await simulate(["--script", Heartline.packageRoot + "/adapters/simulator/examples/conversation.yaml"])
+        let (status, child) = try await simulate(["--script", Binaries.packageRoot + "/adapters/simulator/examples/conversation.yaml"])
         #expect(status == 0, "stdout: \(child.output) stderr: \(child.errors.suffix(10))")
         #expect(child.output.last?.hasPrefix("all ") == true)
     }

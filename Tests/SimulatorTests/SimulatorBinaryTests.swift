@@ -1,4 +1,5 @@
 import Foundation
+import HeartlineTestSupport
 import Simulator
 import Testing
 
@@ -8,7 +9,7 @@ extension SimulatorEndToEnd {
 @Suite(.serialized) struct SimulatorBinaryTests {
     @Test func telegramPrivateGroupReplyPhotoEditedDuplicatesAndReorder() async throws {
         let (child, url) = try await startLocalServe()
-        defer { child.process.terminate() }
+        defer { child.signal(SIGTERM) }
         let sim = SimulatorClient(base: url, deadline: .seconds(120))
         let info = try await sim.info()
         #expect(info.platforms == [.telegram, .wechat, .miniprogram])
@@ -58,7 +59,7 @@ extension SimulatorEndToEnd {
     @Test(arguments: ["safe", "plaintext", "compatible"])
     func wechatPushesInEveryModeAndFormat(mode: String) async throws {
         let (child, url) = try await startLocalServe(environment: ["HEARTLINE_WECHAT_MODE": mode])
-        defer { child.process.terminate() }
+        defer { child.signal(SIGTERM) }
         let sim = SimulatorClient(base: url, deadline: .seconds(120))
         #expect(try await sim.info().wechatMode == mode)
         for format in ["json", "xml"] {
@@ -85,7 +86,7 @@ extension SimulatorEndToEnd {
 
     @Test func miniProgramLoginAskDuplicateAndCrisis() async throws {
         let (child, url) = try await startLocalServe()
-        defer { child.process.terminate() }
+        defer { child.signal(SIGTERM) }
         let sim = SimulatorClient(base: url, deadline: .seconds(120))
         let ask = try await sim.send(SendRequest(platform: .miniprogram, user: "mp1", text: "考试前总是很紧张怎么办"))
         #expect(ask.error == nil && ask.replies.count == 1 && ask.tier == "none" && ask.tierSource == "server", "\(ask)")
@@ -102,9 +103,9 @@ extension SimulatorEndToEnd {
     }
 
     @Test func servingWithoutTheSimulatorKeepsTheLocalChannelOnly() async throws {
-        let directory = scratchDirectory()
-        let child = try Child(Heartline.path, ["serve", "--port", "0", "--data-dir", directory, "--no-simulator"], directory: directory)
-        defer { child.process.terminate() }
+        let directory = temporaryDirectory()
+        let child = try await ChildProcess(Binaries.heartline, ["serve", "--port", "0", "--data-dir", directory, "--no-simulator"], directory: directory)
+        defer { child.signal(SIGTERM) }
         let banner = await child.waitForLine(timeout: .seconds(90)) { $0.hasPrefix("  health:") }
         #expect(banner != nil)
         #expect(!child.output.contains { $0.contains("/simulator/") })

@@ -1,4 +1,5 @@
 import Foundation
+import HeartlineTestSupport
 import Simulator
 import Testing
 #if canImport(FoundationNetworking)
@@ -15,7 +16,7 @@ extension SimulatorEndToEnd {
     @Test(arguments: [SimPlatform.telegram, .wechat])
     func aCounsellorsMessageAppearsInTheSimulatedChat(platform: SimPlatform) async throws {
         let (child, url) = try await startLocalServe(environment: ["HEARTLINE_HANDOFF_TOKEN": Self.token])
-        defer { child.process.terminate() }
+        defer { child.signal(SIGTERM) }
         let sim = SimulatorClient(base: url, deadline: .seconds(120))
         let heartline = try #require(try await sim.info().heartline)
         let user = "hand_" + platform.rawValue

@@ -1,4 +1,5 @@
 import Foundation
+import HeartlineTestSupport
 import Synchronization
 
 #if canImport(Glibc)
@@ -7,7 +8,8 @@ import Glibc
 
 /// A throwaway PostgreSQL cluster for tests and benchmarks: `initdb` in a temporary directory,
 /// the server on a free loopback port (its unix socket in the same directory), stopped by `stop()`
-/// or, at the latest, when the test process exits.
+/// or, at the latest, when the test process exits. Its tools run through swift-subprocess
+/// (`runCommand`), awaited without blocking a thread.
 ///
 /// The server binaries are looked up in `/usr/lib/postgresql/*/bin` and on `PATH`. When none are
 /// installed, `start` returns nil and prints why, so tests can skip. Running as root (CI), the
@@ -43,14 +45,13 @@ public final class PostgresTestServer: Sendable {
         }
     }
 
-    /// The one server shared by a test process (each test creates its own database), started once
-    /// on a thread of its own: `initdb` and the start take seconds, and neither a cooperative
-    /// thread nor a lock is held meanwhile (with both cooperative threads blocked, as the earlier
-    /// lock-holding version did, every other test in the process stalled for those seconds).
+    /// The one server shared by a test process (each test creates its own database), started once.
+    /// Starting takes seconds (`initdb`, the server's start); the tests that ask meanwhile await
+    /// the same start, holding no lock and no thread.
     public static func shared() async throws -> PostgresTestServer? {
         let starting = sharedServer.withLock { state -> Task<PostgresTestServer?, any Error> in
             if let task = state { return task }
-            let task = Task { try await Blocking.run { try start() } }
+            let task = Task { try await start() }
             state = task
             return task
         }
@@ -58,7 +59,8 @@ public final class PostgresTestServer: Sendable {
     }
 
     private static let sharedServer = Mutex<Task<PostgresTestServer?, any Error>?>(nil)
-    private static let running = Mutex<[String: (bin: String, runAs: String?)]>([:])
+    /// The data folders of the clusters this process started and has not stopped for good.
+    private static let running = Mutex<Set<String>>([])
 
     /// Why no cluster can be started here, or nil when one can. Tests gate on it with
     /// `.enabled(if: PostgresTestServer.isAvailable, …)`, so a machine without PostgreSQL reports
@@ -77,7 +79,7 @@ public final class PostgresTestServer: Sendable {
 
     /// Starts a new cluster; nil when `isAvailable` is false (tests are gated on it first).
     /// `fsync` off makes tests faster; benchmarks keep it on.
-    public static func start(fsync: Bool = false, settings: [String: String] = [:]) throws -> PostgresTestServer? {
+    public static func start(fsync: Bool = false, settings: [String: String] = [:]) async throws -> PostgresTestServer? {
         guard isAvailable, let bin = findBinaries() else { return nil }
         var runAs: String?
         if geteuid() == 0 {
@@ -89,7 +91,7 @@ public final class PostgresTestServer: Sendable {
             chown(directory, entry.pointee.pw_uid, entry.pointee.pw_gid)
         }
         let server = PostgresTestServer(directory: directory, port: freePort(), binDirectory: bin, runAs: runAs)
-        try server.run("initdb", ["-D", server.dataDirectory, "-U", server.user, "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"])
+        try await server.run("initdb", ["-D", server.dataDirectory, "-U", server.user, "--auth=trust", "-E", "UTF8", "--locale=C", "--no-sync"])
         var config = [
             "listen_addresses = '127.0.0.1'",
             "port = \(server.port)",
@@ -102,78 +104,46 @@ public final class PostgresTestServer: Sendable {
         let conf = server.dataDirectory + "/postgresql.conf"
         let existing = (try? String(contentsOfFile: conf, encoding: .utf8)) ?? ""
         try (existing + "\n" + config.joined(separator: "\n") + "\n").write(toFile: conf, atomically: false, encoding: .utf8)
-        running.withLock { $0[server.dataDirectory] = (bin, runAs) }
+        running.withLock { _ = $0.insert(server.dataDirectory) }
         registerExitHandler()
-        try server.startServer()
-        try server.createDatabase("heartline")
+        try await server.startServer()
+        try await server.createDatabase("heartline")
         return server
     }
 
-    /// Starts the server (again, after `stopServer`), waiting until it accepts connections.
+    /// Starts the server (again, after `stopServer`) and returns once it accepts connections.
     ///
-    /// The postmaster runs as a direct child rather than through `pg_ctl start`: Foundation's
-    /// `Process` notices a child's exit through an inherited descriptor, which a daemon that
-    /// `pg_ctl` leaves behind would keep open, so waiting for `pg_ctl` would never end.
-    public func startServer() throws {
-        let process = Process()
-        let postgres = binDirectory + "/postgres"
-        if let runAs {
-            process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
-            process.arguments = ["-u", runAs, "--", postgres, "-D", dataDirectory]
-        } else {
-            process.executableURL = URL(fileURLWithPath: postgres)
-            process.arguments = ["-D", dataDirectory]
-        }
-        let logPath = directory + "/server.log"
-        if !FileManager.default.fileExists(atPath: logPath) { FileManager.default.createFile(atPath: logPath, contents: nil) }
-        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        log.seekToEndOfFile()
-        process.standardOutput = log
-        process.standardError = log
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        Self.children.withLock { $0.append(process) }
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline {
-            guard process.isRunning else { break }
-            // Ready, and it is this cluster that answers (its postmaster is still running: one that
-            // could not bind the port would have exited).
-            if (try? run("pg_isready", ["-q", "-h", "127.0.0.1", "-p", "\(port)", "-U", user, "-d", "postgres"])) != nil {
-                Thread.sleep(forTimeInterval: 0.2)
-                if process.isRunning { return }
-                break
-            }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
-        throw Failure.command("postgres", process.isRunning ? -1 : process.terminationStatus, "did not accept connections; see \(logPath)")
+    /// `pg_ctl start -w` runs the server detached from this process and waits until the server of
+    /// this data folder is ready (one that could not bind its port fails the start instead of
+    /// another cluster answering on it). The server writes its log to `server.log`, not to the
+    /// pipe of the command that started it.
+    public func startServer() async throws {
+        try await run("pg_ctl", ["-D", dataDirectory, "-l", directory + "/server.log", "-w", "-t", "60", "start"])
     }
 
-    /// Server processes started by this test process (kept so that Foundation can reap them).
-    private static let children = Mutex<[Process]>([])
-
     /// Stops the server (`fast`: disconnects clients, like a database restart).
-    public func stopServer(mode: String = "fast") throws {
-        try run("pg_ctl", ["-D", dataDirectory, "-m", mode, "-w", "stop"])
+    public func stopServer(mode: String = "fast") async throws {
+        try await run("pg_ctl", ["-D", dataDirectory, "-m", mode, "-w", "stop"])
     }
 
     /// Stops the server for good and removes its files.
-    public func stop() {
-        _ = try? run("pg_ctl", ["-D", dataDirectory, "-m", "immediate", "-w", "stop"])
-        Self.running.withLock { _ = $0.removeValue(forKey: dataDirectory) }
+    public func stop() async {
+        _ = try? await run("pg_ctl", ["-D", dataDirectory, "-m", "immediate", "-w", "stop"])
+        _ = Self.running.withLock { $0.remove(dataDirectory) }
         try? FileManager.default.removeItem(atPath: directory)
     }
 
     /// A fresh database; returns its URL.
     @discardableResult
-    public func createDatabase(_ name: String, options: String = "") throws -> String {
-        try run("createdb", ["-h", "127.0.0.1", "-p", "\(port)", "-U", user, name])
+    public func createDatabase(_ name: String, options: String = "") async throws -> String {
+        try await run("createdb", ["-h", "127.0.0.1", "-p", "\(port)", "-U", user, name])
         return url(database: name, options: options)
     }
 
     /// Runs SQL with psql; returns its unaligned, tuples-only output.
     @discardableResult
-    public func psql(_ sql: String, database: String) throws -> String {
-        try run("psql", ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", "\(port)", "-U", user, "-d", database, "-c", sql])
+    public func psql(_ sql: String, database: String) async throws -> String {
+        try await run("psql", ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-h", "127.0.0.1", "-p", "\(port)", "-U", user, "-d", database, "-c", sql])
             .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
@@ -184,38 +154,20 @@ public final class PostgresTestServer: Sendable {
 
     // MARK: Internals
 
+    /// Runs one of the server's tools to its end (through `runuser` when running as root) and
+    /// returns its output; throws with the output when it fails.
     @discardableResult
-    func run(_ tool: String, _ arguments: [String]) throws -> String {
-        try Self.run(binDirectory + "/" + tool, arguments, runAs: runAs)
-    }
-
-    static func run(_ executable: String, _ arguments: [String], runAs: String?) throws -> String {
-        let process = Process()
-        if let runAs {
-            process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
-            process.arguments = ["-u", runAs, "--", executable] + arguments
+    func run(_ tool: String, _ arguments: [String]) async throws -> String {
+        let executable = binDirectory + "/" + tool
+        let result = if let runAs {
+            try await runCommand("/usr/sbin/runuser", ["-u", runAs, "--", executable] + arguments, directory: "/tmp", combineOutput: true, timeout: .seconds(120))
         } else {
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
+            try await runCommand(executable, arguments, directory: "/tmp", combineOutput: true, timeout: .seconds(120))
         }
-        process.currentDirectoryURL = URL(fileURLWithPath: "/tmp")
-        // Output goes to a file, not a pipe: a process left running by the command would
-        // inherit the pipe and reading it would never see its end.
-        let outputPath = NSTemporaryDirectory() + "heartline-pg-output-" + UUID().uuidString
-        FileManager.default.createFile(atPath: outputPath, contents: nil)
-        defer { try? FileManager.default.removeItem(atPath: outputPath) }
-        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        try? output.close()
-        let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-        guard process.terminationStatus == 0 else {
-            throw Failure.command((executable as NSString).lastPathComponent, process.terminationStatus, String(text.suffix(2000)))
+        guard result.status == 0 else {
+            throw Failure.command(tool, result.status, String(result.stdout.suffix(2000)))
         }
-        return text
+        return result.stdout
     }
 
     static func findBinaries() -> String? {
@@ -264,6 +216,9 @@ public final class PostgresTestServer: Sendable {
 
     private static let exitHandler = Mutex(false)
 
+    /// At exit, stops every cluster still running (a test that failed before its `stop()`): an
+    /// immediate shutdown, the postmaster's SIGQUIT, sent to the process its pid file names. It
+    /// starts no process, which an exit handler should not do.
     private static func registerExitHandler() {
         let first = exitHandler.withLock { registered -> Bool in
             defer { registered = true }
@@ -271,9 +226,11 @@ public final class PostgresTestServer: Sendable {
         }
         guard first else { return }
         atexit {
-            let servers = PostgresTestServer.running.withLock { $0 }
-            for (data, info) in servers {
-                _ = try? PostgresTestServer.run(info.bin + "/pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"], runAs: info.runAs)
+            for data in PostgresTestServer.running.withLock({ $0 }) {
+                guard let pidFile = try? String(contentsOfFile: data + "/postmaster.pid", encoding: .utf8),
+                      let line = pidFile.split(separator: "\n").first, let pid = pid_t(line.trimmingCharacters(in: .whitespaces)), pid > 0
+                else { continue }
+                kill(pid, SIGQUIT)
             }
         }
     }
