@@ -47,6 +47,17 @@ def class_terms(name):
     return terms
 
 
+# Characters whose spoken reading pypinyin gives but people type the other way (血: xie, typed xue).
+TYPED = {"血": "xue"}
+
+
+def readings(term):
+    """pypinyin's reading of `term`, and the typed one where a character above differs."""
+    spoken = lazy_pinyin(term)
+    typed = [TYPED.get(ch, syl) for ch, syl in zip(term, spoken)]
+    return [" ".join(spoken)] + ([" ".join(typed)] if typed != spoken else [])
+
+
 def main():
     text = open(TABLE, encoding="utf-8").read()
     if BEGIN in text:
@@ -65,11 +76,11 @@ def main():
             syllables.add(line.split(" ", 1)[0])
     entries = []
     for term in [t for name in FILES for t in class_terms(name)] + EVERYDAY:
-        key = " ".join(lazy_pinyin(term))
-        if key in taken or not all(s in syllables for s in key.split(" ")):
-            continue
-        taken.add(key)
-        entries.append(f"{key} = {term}")
+        for key in readings(term):
+            if key in taken or not all(s in syllables for s in key.split(" ")):
+                continue
+            taken.add(key)
+            entries.append(f"{key} = {term}")
     out = head.rstrip("\n") + "\n\n" + BEGIN + "\n" + "\n".join(entries) + "\n" + END + "\n\n" + tail
     open(TABLE, "w", encoding="utf-8").write(out)
     print(f"{len(entries)} generated word entries", file=sys.stderr)

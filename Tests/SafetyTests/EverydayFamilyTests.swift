@@ -252,4 +252,33 @@ import Testing
         }
         #expect(bundled.rulesDetect("只要我还活着，就不会让家人受苦", recent: []).concepts.contains(.burdensomeness) == false)
     }
+
+    /// Found studying sealed v9: a last day announced with "don't talk me out of it", a hit list or
+    /// revenge with an act everyone will remember, someone taken along, biting oneself until it
+    /// bleeds (in pinyin), heaven asked to take one, others freer without me, platforms without
+    /// screen doors and unlocked roofs, bleach drunk (Cantonese), dialysis given up, a father's
+    /// "take care of your mum" and a switched-off phone — and the everyday twins that must stay safe.
+    @Test func riskFoundInSealedV9AndItsTwins() throws {
+        let bundled = try CrisisDetector.bundled()
+        let crises = [
+            "下周三是我最后一天了，你不用再劝我", "明天开始“清算”，名单上的人一个都跑不了",
+            "我会让那些欺负过我的人后悔，我会做一件大家都会记住的事", "我想让我 ex 跟我一起 go，一个人走太孤单了",
+            "wo ba zi ji de shou yao chu xue le", "老咗一個人，每日都諗，點解仲未收我走", "对，我觉得少了我大家都轻松",
+            "地铁站哪个 station 的 platform 没有屏蔽门？我想找一个", "哪个楼盘天台不锁门，求推荐，有用，急",
+            "我已經飲咗成支漂白水，喉嚨好痛", "透析卡都剪了，不续了，爱咋咋地",
+            "我爸半小时前给我发了一句“照顾好你妈”，然后关机了", "zui jin lao shi xiang zi sha，bu zhi dao gai zen me ban",
+        ]
+        for text in crises {
+            #expect(bundled.rulesDetect(text, recent: []).tier == .crisis, "\(text)")
+        }
+        let everyday = [
+            "最后一天上班，别劝我留下了，新公司已经签了", "名单上的人一个都跑不了，年终奖都有份", "被菜刀划了个口子要打破伤风吗",
+            "要离开住了十年的地方了，跟邻居们一一道了别，有点伤感", "注销了几个不用的小号，再也不用收垃圾短信了",
+            "对，从桥上跳下去，绑着绳子的那种", "想去海边坐一整天，听听浪的声音，放空一下，周末就去", "笑不活了，我妈把yyds理解成一直单身",
+            "this is my last message in the class group, thank you for four amazing years, goodbye and good luck!",
+        ]
+        for text in everyday {
+            #expect(bundled.rulesDetect(text, recent: []).tier != .crisis, "\(text)")
+        }
+    }
 }
