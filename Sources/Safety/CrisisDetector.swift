@@ -47,10 +47,10 @@ public struct CrisisDetector: CrisisDetecting {
     /// The statistical second opinion; nil: rules only.
     let classifier: RiskClassifier?
     /// Classifier probability at or above which a message the rules did not flag is a crisis:
-    /// chosen with the classifier trained without retired sealed v7 and scored on it (recall 0.92,
-    /// hard negatives 4.8 %), keeping PsySUICIDE valid.json's false crises under 3 %
-    /// (`tools/train_risk_classifier.py --holdout`, docs/safety.md round nine).
-    public var classifierCrisisThreshold = 0.87
+    /// chosen with the classifier trained without one retired sealed set and scored on it (v9 left
+    /// out: recall 0.90, hard negatives 2.7 %; v8: 0.90, 0.9 %), keeping PsySUICIDE valid.json's
+    /// false crises under 3 % (`tools/train_risk_classifier.py --holdout`, docs/safety.md).
+    public var classifierCrisisThreshold = 0.9
     /// Probability at or above which a message the rules found clear is a concern (the model
     /// answers, with a resource line).
     public var classifierConcernThreshold = 0.5
