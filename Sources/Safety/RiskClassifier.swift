@@ -22,14 +22,14 @@ public struct RiskClassifier: Sendable {
     private let bias: Double
     /// Weights by the 64-bit key of their feature (`key(_:)`): scoring hashes n-grams straight from
     /// the message's scalars instead of building a string per n-gram.
-    private let weights: [UInt64: Double]
+    private let weights: WeightTable
 
     public init(bias: Double, weights: [String: Double]) {
         self.bias = bias
         var keyed: [UInt64: Double] = [:]
         keyed.reserveCapacity(weights.count)
         for (feature, weight) in weights { keyed[Self.key(feature.unicodeScalars), default: 0] += weight }
-        self.weights = keyed
+        self.weights = WeightTable(keyed)
     }
 
     /// The classifier shipped with the binary, parsed once per process.
@@ -76,7 +76,7 @@ public struct RiskClassifier: Sendable {
     /// Probability (0…1) that the message shows crisis risk.
     public func probability(_ input: Input) -> Double {
         var z = bias
-        for feature in Self.featureKeys(input) { z += weights[feature] ?? 0 }
+        for feature in Self.featureKeys(input) { z += weights[feature] }
         return 1 / (1 + exp(-z))
     }
 
@@ -94,12 +94,14 @@ public struct RiskClassifier: Sendable {
         return hash
     }
 
-    /// `features`, as keys.
-    static func featureKeys(_ input: Input) -> Set<UInt64> {
+    /// `features`, as keys: each once (sorted, then duplicates dropped — cheaper than a `Set` for the
+    /// hundred or so keys of a message).
+    static func featureKeys(_ input: Input) -> [UInt64] {
         let scalars = input.scalars
-        var found = Set<UInt64>(minimumCapacity: scalars.count * 4 + input.activations.count)
+        var found: [UInt64] = []
+        found.reserveCapacity(scalars.count * 4 + input.activations.count)
         for n in 1...3 where scalars.count >= n {
-            for i in 0...(scalars.count - n) { found.insert(key(scalars[i..<(i + n)])) }
+            for i in 0...(scalars.count - n) { found.append(key(scalars[i..<(i + n)])) }
         }
         let prefix: [Unicode.Scalar] = ["w", ":"]
         var start: Int?
@@ -107,12 +109,19 @@ public struct RiskClassifier: Sendable {
             let isLetter = scalar.value >= 0x61 && scalar.value <= 0x7a
             if isLetter, start == nil { start = i }
             if !isLetter, let first = start {
-                found.insert(key(prefix + scalars[first..<i]))
+                found.append(key(prefix + scalars[first..<i]))
                 start = nil
             }
         }
-        if let first = start { found.insert(key(prefix + scalars[first...])) }
-        for activation in input.activations { found.insert(key(activation.unicodeScalars)) }
+        if let first = start { found.append(key(prefix + scalars[first...])) }
+        for activation in input.activations { found.append(key(activation.unicodeScalars)) }
+        found.sort()
+        var unique = 0
+        for index in found.indices where index == 0 || found[index] != found[index - 1] {
+            found[unique] = found[index]
+            unique += 1
+        }
+        found.removeLast(found.count - unique)
         return found
     }
 
