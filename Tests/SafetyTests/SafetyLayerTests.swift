@@ -177,16 +177,25 @@ import Testing
         #expect(keys == ["at", "channel", "event", "reasons", "tier", "user"])
     }
 
-    @Test func alertsNeverHoldUpTheReply() async throws {
-        let dispatcher = AlertDispatcher(sink: RecordingSink(hang: true), minInterval: 0)
+    /// A sink that never answers must not hold up crisis replies: raising more crises than the
+    /// alert buffer holds returns every time (the extra alerts are dropped, not waited for). If
+    /// `crisisRaised` ever waited on the sink, the time limit fails the test instead of hanging it.
+    @Test(.timeLimit(.minutes(1))) func alertsNeverHoldUpTheReply() async throws {
+        let sink = RecordingSink(hang: true)
+        let dispatcher = AlertDispatcher(sink: sink, minInterval: 0, bufferSize: 2)
         let safety = layer(alerts: dispatcher)
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        let raised = try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await dispatcher.run() }
-            // The sink hangs forever; raising crises must still return at once.
+            var raised = 0
             for index in 0..<5 {
                 await safety.crisisRaised(CrisisEvent(userHash: UserHash("u\(index)"), channel: .local, tier: .crisis, reasons: [], at: Date()))
+                raised += 1
             }
             group.cancelAll()
+            return raised
         }
+        #expect(raised == 5)
+        #expect(sink.alerts.withLock { $0.isEmpty }, "the hung sink delivered nothing")
+        #expect(dispatcher.sent == 0)
     }
 }
