@@ -20,8 +20,16 @@ public final class Readiness: Sendable {
     }
 
     private let state = Mutex(State())
+    /// The time source for failure windows (tests pass a manual one instead of sleeping).
+    private let now: @Sendable () -> ContinuousClock.Instant
 
-    public init() {}
+    public init(now: @escaping @Sendable () -> ContinuousClock.Instant) {
+        self.now = now
+    }
+
+    public convenience init() {
+        self.init(now: { ContinuousClock.now })
+    }
 
     public func set(_ component: String, healthy: Bool) {
         state.withLock { $0.components[component] = healthy }
@@ -29,7 +37,7 @@ public final class Readiness: Sendable {
 
     /// The component failed just now: report it down for `window`.
     public func reportFailure(_ component: String, for window: Duration = .seconds(10)) {
-        let until = ContinuousClock.now + window
+        let until = now() + window
         state.withLock { $0.failingUntil[component] = until }
     }
 
@@ -56,10 +64,10 @@ public final class Readiness: Sendable {
 
     /// Components with recent failures folded in.
     public var snapshot: (components: [String: Bool], draining: Bool) {
-        let now = ContinuousClock.now
+        let instant = now()
         return state.withLock { s in
             var components = s.components
-            for (component, until) in s.failingUntil where until > now { components[component] = false }
+            for (component, until) in s.failingUntil where until > instant { components[component] = false }
             return (components, s.draining)
         }
     }

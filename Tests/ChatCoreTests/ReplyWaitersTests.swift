@@ -14,9 +14,10 @@ import Testing
     @Test func replyWhileWaitingWakesEveryone() async {
         let waiters = ReplyWaiters()
         let t1 = waiters.register("x"), t2 = waiters.register("x")
-        async let a = waiters.wait(t1, timeout: .seconds(5))
-        async let b = waiters.wait(t2, timeout: .seconds(5))
-        try? await Task.sleep(for: .milliseconds(20))
+        async let a = waiters.wait(t1, timeout: .seconds(30))
+        async let b = waiters.wait(t2, timeout: .seconds(30))
+        // Resumed whether or not the waits have started yet (a reply that comes first is kept),
+        // so no sleep is needed to order the two.
         waiters.resume("x", with: Reply(body: "答", source: .fixed))
         #expect(await a?.body == "答")
         #expect(await b?.body == "答")

@@ -166,13 +166,16 @@ import Testing
     }
 
     @Test func recentStoreFailureMakesTheServiceUnreadyForAWindow() async throws {
-        let readiness = Readiness()
+        let clock = Mutex(ContinuousClock.now)
+        let readiness = Readiness(now: { clock.withLock { $0 } })
         readiness.set("store", healthy: true)
         #expect(readiness.isReady)
         readiness.reportFailure("store", for: .milliseconds(200))
         #expect(!readiness.isReady)
         #expect(readiness.snapshot.components["store"] == false)
-        try await Task.sleep(for: .milliseconds(300))
+        clock.withLock { $0 += .milliseconds(199) }
+        #expect(!readiness.isReady, "still inside the window")
+        clock.withLock { $0 += .milliseconds(2) }
         #expect(readiness.isReady)
         readiness.reportFailure("store", for: .seconds(60))
         readiness.reportSuccess("store")
