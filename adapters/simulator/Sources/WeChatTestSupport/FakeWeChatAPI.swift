@@ -88,6 +88,8 @@ public final class FakeWeChatAPI: Sendable {
 
     public func calls(_ endpoint: Endpoint) -> Int { state.withLock { $0.calls[endpoint, default: 0] } }
     public var tokenFetches: Int { calls(.stableToken) + calls(.classicToken) }
+    /// Distinct tokens issued (a fetch that gets the still-valid token back issues none).
+    public var issuedTokens: Int { state.withLock { $0.issued } }
     public var forcedRefreshes: Int { state.withLock { $0.forcedRefreshes } }
     /// Calls refused because of a missing, unknown or expired access token.
     public var tokenRejections: Int { state.withLock { $0.tokenRejections } }
