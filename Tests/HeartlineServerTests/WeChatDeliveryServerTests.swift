@@ -21,8 +21,8 @@ import WeChatTestSupport
             try await H.post(client, try h.textPush("第二个问题", msgID: 1002))
             try await H.eventually("the second answer") { h.fake.sent.count == 2 }
             // One token at start and one after the rejection. Counted as tokens issued, not as
-            // fetches: on a loaded machine a slow first fetch may be retried by the HTTP client and
-            // get the same token back, which is not a second refresh.
+            // fetches: on a loaded machine a first fetch past its timeout fails the send, and the
+            // delivery retry fetches again and gets the same token back — not a second refresh.
             #expect(h.fake.issuedTokens == 2)
             #expect(h.fake.calls(.stableToken) >= 2)
             #expect(h.fake.tokenRejections == 1)
