@@ -21,15 +21,16 @@ public struct RiskClassifier: Sendable {
 
     private let bias: Double
     /// Weights by the 64-bit key of their feature (`key(_:)`): scoring hashes n-grams straight from
-    /// the message's scalars instead of building a string per n-gram.
-    private let weights: [UInt64: Double]
+    /// the message's scalars instead of building a string per n-gram, and looks them up in a
+    /// `FlatTable` (no SipHash per n-gram).
+    private let weights: FlatTable<Double>
 
     public init(bias: Double, weights: [String: Double]) {
         self.bias = bias
         var keyed: [UInt64: Double] = [:]
         keyed.reserveCapacity(weights.count)
         for (feature, weight) in weights { keyed[Self.key(feature.unicodeScalars), default: 0] += weight }
-        self.weights = keyed
+        self.weights = FlatTable(keyed, filler: 0)
     }
 
     /// The classifier shipped with the binary, parsed once per process.
@@ -94,12 +95,13 @@ public struct RiskClassifier: Sendable {
         return hash
     }
 
-    /// `features`, as keys.
-    static func featureKeys(_ input: Input) -> Set<UInt64> {
+    /// `features`, as keys: each distinct feature once (sorted, so no `Set` hashing per n-gram).
+    static func featureKeys(_ input: Input) -> [UInt64] {
         let scalars = input.scalars
-        var found = Set<UInt64>(minimumCapacity: scalars.count * 4 + input.activations.count)
+        var found: [UInt64] = []
+        found.reserveCapacity(scalars.count * 4 + input.activations.count)
         for n in 1...3 where scalars.count >= n {
-            for i in 0...(scalars.count - n) { found.insert(key(scalars[i..<(i + n)])) }
+            for i in 0...(scalars.count - n) { found.append(key(scalars[i..<(i + n)])) }
         }
         let prefix: [Unicode.Scalar] = ["w", ":"]
         var start: Int?
@@ -107,12 +109,19 @@ public struct RiskClassifier: Sendable {
             let isLetter = scalar.value >= 0x61 && scalar.value <= 0x7a
             if isLetter, start == nil { start = i }
             if !isLetter, let first = start {
-                found.insert(key(prefix + scalars[first..<i]))
+                found.append(key(prefix + scalars[first..<i]))
                 start = nil
             }
         }
-        if let first = start { found.insert(key(prefix + scalars[first...])) }
-        for activation in input.activations { found.insert(key(activation.unicodeScalars)) }
+        if let first = start { found.append(key(prefix + scalars[first...])) }
+        for activation in input.activations { found.append(key(activation.unicodeScalars)) }
+        found.sort()
+        var unique = 0
+        for i in found.indices where unique == 0 || found[unique - 1] != found[i] {
+            found[unique] = found[i]
+            unique += 1
+        }
+        found.removeLast(found.count - unique)
         return found
     }
 

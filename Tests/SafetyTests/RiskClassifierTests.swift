@@ -25,7 +25,9 @@ import Testing
         let detector = TestLexicon.detector
         for (text, recent) in [("Hi  你好", [String]()), ("我不想活了 bye", ["最近 很累", "WORK sucks"]), ("", []), ("abc", [])] {
             let input = detector.classifierFeatures(text, recent: recent)
-            #expect(RiskClassifier.featureKeys(input) == Set(RiskClassifier.features(input).map { RiskClassifier.key($0.unicodeScalars) }))
+            let keys = RiskClassifier.featureKeys(input)
+            #expect(Set(keys) == Set(RiskClassifier.features(input).map { RiskClassifier.key($0.unicodeScalars) }))
+            #expect(keys.count == Set(keys).count, "each feature counts once")
         }
     }
 
