@@ -95,7 +95,7 @@ public struct RiskClassifier: Sendable {
         return hash
     }
 
-    /// `features`, as keys: each distinct feature once (sorted, so no `Set` hashing per n-gram).
+    /// `features`, as keys: each distinct feature once.
     static func featureKeys(_ input: Input) -> [UInt64] {
         let scalars = input.scalars
         var found: [UInt64] = []
@@ -115,14 +115,40 @@ public struct RiskClassifier: Sendable {
         }
         if let first = start { found.append(key(prefix + scalars[first...])) }
         for activation in input.activations { found.append(key(activation.unicodeScalars)) }
-        found.sort()
-        var unique = 0
-        for i in found.indices where unique == 0 || found[unique - 1] != found[i] {
-            found[unique] = found[i]
-            unique += 1
-        }
-        found.removeLast(found.count - unique)
+        removeRepeats(&found)
         return found
+    }
+
+    /// Keeps the first occurrence of each key, in order: a scratch open-addressing set at most half
+    /// full (sorting or a `Set` cost more than the lookups themselves).
+    static func removeRepeats(_ keys: inout [UInt64]) {
+        var capacity = 16
+        while capacity < keys.count * 2 { capacity <<= 1 }
+        let mask = capacity - 1
+        let shift = UInt64(64 - capacity.trailingZeroBitCount)
+        var seen = [UInt64](repeating: 0, count: capacity)  // 0 marks an empty slot…
+        var sawZero = false  // …so the key 0 is tracked on its own
+        var kept = 0
+        for i in keys.indices {
+            let key = keys[i]
+            var isNew = true
+            if key == 0 {
+                isNew = !sawZero
+                sawZero = true
+            } else {
+                var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
+                while seen[slot] != 0 {
+                    if seen[slot] == key { isNew = false; break }
+                    slot = (slot + 1) & mask
+                }
+                if isNew { seen[slot] = key }
+            }
+            if isNew {
+                keys[kept] = key
+                kept += 1
+            }
+        }
+        keys.removeLast(keys.count - kept)
     }
 
     /// The features, as `heartline safety features` prints them for the training script: every 1-,

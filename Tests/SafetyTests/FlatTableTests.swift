@@ -20,3 +20,17 @@ import Testing
         #expect(FlatTable([UInt64: Double](), filler: 0)[42] == nil)
     }
 }
+
+@Suite struct RemoveRepeatsTests {
+    @Test func keepsTheFirstOfEachKeyInOrder() {
+        var generator = SystemRandomNumberGenerator()
+        for size in [0, 1, 7, 100, 3_000] {
+            let pool = (0..<max(1, size / 3)).map { _ in UInt64.random(in: 0...UInt64.max, using: &generator) } + [0]
+            let keys = (0..<size).map { _ in pool.randomElement(using: &generator) ?? 0 }
+            var deduped = keys
+            RiskClassifier.removeRepeats(&deduped)
+            var seen = Set<UInt64>()
+            #expect(deduped == keys.filter { seen.insert($0).inserted })
+        }
+    }
+}
