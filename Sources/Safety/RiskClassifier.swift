@@ -21,15 +21,16 @@ public struct RiskClassifier: Sendable {
 
     private let bias: Double
     /// Weights by the 64-bit key of their feature (`key(_:)`): scoring hashes n-grams straight from
-    /// the message's scalars instead of building a string per n-gram.
-    private let weights: WeightTable
+    /// the message's scalars instead of building a string per n-gram, and looks them up in a
+    /// `FlatTable` (no SipHash per n-gram).
+    private let weights: FlatTable<Double>
 
     public init(bias: Double, weights: [String: Double]) {
         self.bias = bias
         var keyed: [UInt64: Double] = [:]
         keyed.reserveCapacity(weights.count)
         for (feature, weight) in weights { keyed[Self.key(feature.unicodeScalars), default: 0] += weight }
-        self.weights = WeightTable(keyed)
+        self.weights = FlatTable(keyed, filler: 0)
     }
 
     /// The classifier shipped with the binary, parsed once per process.
@@ -76,7 +77,7 @@ public struct RiskClassifier: Sendable {
     /// Probability (0…1) that the message shows crisis risk.
     public func probability(_ input: Input) -> Double {
         var z = bias
-        for feature in Self.featureKeys(input) { z += weights[feature] }
+        for feature in Self.featureKeys(input) { z += weights[feature] ?? 0 }
         return 1 / (1 + exp(-z))
     }
 
@@ -94,8 +95,7 @@ public struct RiskClassifier: Sendable {
         return hash
     }
 
-    /// `features`, as keys: each once (sorted, then duplicates dropped — cheaper than a `Set` for the
-    /// hundred or so keys of a message).
+    /// `features`, as keys: each distinct feature once.
     static func featureKeys(_ input: Input) -> [UInt64] {
         let scalars = input.scalars
         var found: [UInt64] = []
@@ -115,14 +115,40 @@ public struct RiskClassifier: Sendable {
         }
         if let first = start { found.append(key(prefix + scalars[first...])) }
         for activation in input.activations { found.append(key(activation.unicodeScalars)) }
-        found.sort()
-        var unique = 0
-        for index in found.indices where index == 0 || found[index] != found[index - 1] {
-            found[unique] = found[index]
-            unique += 1
-        }
-        found.removeLast(found.count - unique)
+        removeRepeats(&found)
         return found
+    }
+
+    /// Keeps the first occurrence of each key, in order: a scratch open-addressing set at most half
+    /// full (sorting or a `Set` cost more than the lookups themselves).
+    static func removeRepeats(_ keys: inout [UInt64]) {
+        var capacity = 16
+        while capacity < keys.count * 2 { capacity <<= 1 }
+        let mask = capacity - 1
+        let shift = UInt64(64 - capacity.trailingZeroBitCount)
+        var seen = [UInt64](repeating: 0, count: capacity)  // 0 marks an empty slot…
+        var sawZero = false  // …so the key 0 is tracked on its own
+        var kept = 0
+        for i in keys.indices {
+            let key = keys[i]
+            var isNew = true
+            if key == 0 {
+                isNew = !sawZero
+                sawZero = true
+            } else {
+                var slot = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
+                while seen[slot] != 0 {
+                    if seen[slot] == key { isNew = false; break }
+                    slot = (slot + 1) & mask
+                }
+                if isNew { seen[slot] = key }
+            }
+            if isNew {
+                keys[kept] = key
+                kept += 1
+            }
+        }
+        keys.removeLast(keys.count - kept)
     }
 
     /// The features, as `heartline safety features` prints them for the training script: every 1-,

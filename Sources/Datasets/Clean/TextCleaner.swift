@@ -24,8 +24,8 @@ public struct TextCleaner: Sendable {
 
     public func clean(_ text: String) -> String {
         var t = text
-        if t.utf8.contains(0x5C), UnicodeEscapes.containsEscape(t) { t = UnicodeEscapes.decode(t) }
-        if options.decodeHTML, t.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C }) { t = HTMLText.decode(t) }
+        if ByteSearch.contains(t, byte: 0x5C), UnicodeEscapes.containsEscape(t) { t = UnicodeEscapes.decode(t) }
+        if options.decodeHTML, ByteSearch.contains(t, either: 0x26, or: 0x3C) { t = HTMLText.decode(t) }
         t = Self.normalizeWhitespace(t)
         if options.redact { t = Redactor.redact(t) }
         return t

@@ -5,6 +5,7 @@ struct Canonicalizer: Sendable {
     private let emoji: [Unicode.Scalar: [Unicode.Scalar]]
     /// One character read as another (Traditional forms the shared folding leaves alone: 剛 → 刚).
     private let characters: [Unicode.Scalar: Unicode.Scalar]
+    private let characterBits: ScalarBits
     private let variants: PhraseMatcher
     private let plain: [[Unicode.Scalar]]
     private let wordOnly: [Bool]
@@ -50,6 +51,7 @@ struct Canonicalizer: Sendable {
         self.pinyinReader = pinyin
         self.emoji = emoji
         self.characters = characters
+        self.characterBits = ScalarBits(characters.keys)
         self.variants = variants
         self.plain = plain
         self.wordOnly = wordOnly
@@ -97,9 +99,11 @@ struct Canonicalizer: Sendable {
         }
 
         for (index, original) in input.enumerated() {
-            let scalar = characters[original] ?? original
+            // The bitmap and the range answer "not in the table" for almost every scalar without
+            // hashing it (two dictionary lookups per scalar were a visible part of the detector's time).
+            let scalar = characterBits.contains(original) ? characters[original] ?? original : original
             let next: Unicode.Scalar? = index + 1 < input.count ? input[index + 1] : nil
-            if let plain = Self.pinyin[scalar] {
+            if (0xC0..<0x250).contains(scalar.value), let plain = Self.pinyin[scalar] {
                 emit(plain)  // 想 sǐ 了 → 想si了: tone marks are dropped
             } else if CanonicalText.isWord(scalar) || CanonicalText.isIdeograph(scalar) {
                 emit(scalar)
@@ -214,7 +218,7 @@ struct Canonicalizer: Sendable {
         text = out
     }
 
-    /// Pinyin vowels with tone marks, read without them.
+    /// Pinyin vowels with tone marks, read without them (all between U+00C0 and U+024F).
     private static let pinyin: [Unicode.Scalar: Unicode.Scalar] = {
         var table: [Unicode.Scalar: Unicode.Scalar] = [:]
         for (base, marked) in [("a", "āáǎà"), ("e", "ēéěè"), ("i", "īíǐì"), ("o", "ōóǒò"), ("u", "ūúǔù"), ("u", "ǖǘǚǜü")] {

@@ -11,8 +11,8 @@ struct PhraseMatcher: Sendable {
     }
 
     /// Goto function keyed by `node << 32 | scalar`; one flat table is smaller and faster than a
-    /// dictionary per node.
-    private let transitions: [UInt64: Int32]
+    /// dictionary per node (and `FlatTable` than a `Dictionary`: no SipHash per scalar).
+    private let transitions: FlatTable<Int32>
     private let failure: [Int32]
     /// Phrases recognised at each node, including those inherited through failure links.
     private let outputs: [[Int32]]
@@ -66,7 +66,7 @@ struct PhraseMatcher: Sendable {
                 outputs[Int(child)].append(contentsOf: outputs[Int(failure[Int(child)])])
             }
         }
-        self.transitions = transitions
+        self.transitions = FlatTable(transitions, filler: 0)
         self.failure = failure
         self.outputs = outputs
         self.lengths = phrases.map(\.count)
