@@ -231,7 +231,7 @@ let package = Package(
         .testTarget(
             name: "HeartlineServerTests",
             dependencies: [
-                "HeartlineServer", "ChatCore", "Storage", "ModelBackends", "Safety",
+                "HeartlineServer", "ChatCore", "Storage", "PostgresStore", "ModelBackends", "Safety",
                 "TelegramAdapter", "TelegramBotAPIFake", "WeChatAdapter", "WeChatTestSupport", "HeartlineTestSupport",
                 .hummingbird, .hummingbirdTesting, .httpTypes, .httpClient, .nioCore, .nioHTTP1, .configuration, .logging,
             ],
