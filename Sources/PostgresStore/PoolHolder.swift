@@ -19,6 +19,8 @@ final class PoolHolder: Sendable {
         let client: PostgresClient
         let retired: AsyncStream<Void>
         let retire: AsyncStream<Void>.Continuation
+        /// Requests waiting for one of this generation's connections fail at once when it is set.
+        let retirement: Retirement
     }
 
     private let current: Mutex<Generation>
@@ -46,18 +48,55 @@ final class PoolHolder: Sendable {
         _ query: PostgresQuery, _ what: String, timeout: Duration? = nil, logger: Logger,
         read: @escaping @Sendable (PostgresRowSequence) async throws -> T
     ) async throws -> T {
-        let client = self.client
+        let generation = current.withLock { $0 }
         let inUse = Mutex<PostgresConnection?>(nil)
         return try await withDeadline(timeout ?? requestTimeout, what, onTimeout: {
             if let connection = inUse.withLock({ $0 }) {
                 let _: EventLoopFuture<Void> = connection.close()
             }
         }) {
-            try await client.withConnection { connection in
-                inUse.withLock { $0 = connection }
-                let rows = try await connection.query(query, logger: logger)
-                return try await read(rows)
+            try await Self.unlessRetiredWhileWaiting(generation.retirement, holdsConnection: { inUse.withLock { $0 } != nil }, what) {
+                try await generation.client.withConnection { connection in
+                    inUse.withLock { $0 = connection }
+                    let rows = try await connection.query(query, logger: logger)
+                    return try await read(rows)
+                }
             }
+        }
+    }
+
+    private enum Outcome<T: Sendable>: Sendable {
+        case value(T)
+        case retired
+    }
+
+    /// Runs `body`, but fails with `StoreError.unavailable` as soon as the pool it uses is replaced
+    /// while it still waits for a connection: the old pool may hand out none until the request's
+    /// deadline (one answer in 40 waited 4.9 s after a restart), and a retry on the new pool
+    /// answers at once. A request that already holds a connection is left to finish.
+    private static func unlessRetiredWhileWaiting<T: Sendable>(
+        _ retirement: Retirement, holdsConnection: @escaping @Sendable () -> Bool, _ what: String,
+        _ body: @escaping @Sendable () async throws -> T
+    ) async throws -> T {
+        try await withThrowingTaskGroup(of: Outcome<T>.self) { group in
+            group.addTask { .value(try await body()) }
+            group.addTask {
+                await retirement.wait()
+                return .retired
+            }
+            while let outcome = try await group.next() {
+                switch outcome {
+                case .value(let value):
+                    group.cancelAll()
+                    return value
+                case .retired where !holdsConnection():
+                    group.cancelAll()
+                    throw StoreError.unavailable("\(what): the connection pool was replaced")
+                case .retired:
+                    continue
+                }
+            }
+            throw CancellationError()
         }
     }
 
@@ -81,6 +120,7 @@ final class PoolHolder: Sendable {
             return state
         }
         announce.yield(fresh)
+        old.retirement.retire()
         old.retire.finish()
     }
 
@@ -106,7 +146,7 @@ final class PoolHolder: Sendable {
 
     private static func generation(_ client: PostgresClient) -> Generation {
         let (retired, retire) = AsyncStream.makeStream(of: Void.self)
-        return Generation(client: client, retired: retired, retire: retire)
+        return Generation(client: client, retired: retired, retire: retire, retirement: Retirement())
     }
 }
 
