@@ -208,7 +208,7 @@ let package = Package(
         .testTarget(name: "StorageTests", dependencies: ["Storage", "ChatCore", .grdb], swiftSettings: swiftSettings),
         .testTarget(
             name: "PostgresStoreTests",
-            dependencies: ["PostgresStore", "PostgresTestSupport", "HeartlineTestSupport", "ChatCore", "Storage", .logging],
+            dependencies: ["PostgresStore", "PostgresTestSupport", "HeartlineTestSupport", "ChatCore", "Storage", .postgresNIO, .logging],
             swiftSettings: swiftSettings
         ),
         // Safety: the content screen is checked against the crisis detector it stands in for.
