@@ -17,9 +17,8 @@ import Synchronization
 final class PoolHolder: Sendable {
     private struct Generation: Sendable {
         let client: PostgresClient
-        let retired: AsyncStream<Void>
-        let retire: AsyncStream<Void>.Continuation
-        /// Requests waiting for one of this generation's connections fail at once when it is set.
+        /// Set by `renew`: the pool stops, and requests still waiting for one of its connections
+        /// fail at once.
         let retirement: Retirement
     }
 
@@ -121,7 +120,6 @@ final class PoolHolder: Sendable {
         }
         announce.yield(fresh)
         old.retirement.retire()
-        old.retire.finish()
     }
 
     /// Runs the current pool and every later one until cancelled.
@@ -138,15 +136,14 @@ final class PoolHolder: Sendable {
     private static func run(_ generation: Generation) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await generation.client.run() }
-            group.addTask { for await _ in generation.retired {} }
+            group.addTask { await generation.retirement.wait() }
             await group.next()
             group.cancelAll()
         }
     }
 
     private static func generation(_ client: PostgresClient) -> Generation {
-        let (retired, retire) = AsyncStream.makeStream(of: Void.self)
-        return Generation(client: client, retired: retired, retire: retire, retirement: Retirement())
+        Generation(client: client, retirement: Retirement())
     }
 }
 

@@ -1,8 +1,8 @@
 import Synchronization
 
-/// Set once when a pool generation is replaced (`PoolHolder.renew`). Requests still waiting for a
-/// connection of that generation listen for it and fail at once, so that their callers retry on the
-/// new pool instead of waiting for their deadline (docs/postgres.md, failover).
+/// Set once when a pool generation is replaced (`PoolHolder.renew`). The generation's pool stops,
+/// and requests still waiting for one of its connections fail at once, so that their callers retry
+/// on the new pool instead of waiting for their deadline (docs/postgres.md, failover).
 final class Retirement: Sendable {
     private struct State {
         var retired = false
@@ -11,8 +11,6 @@ final class Retirement: Sendable {
     }
 
     private let state = Mutex(State())
-
-    var isRetired: Bool { state.withLock { $0.retired } }
 
     /// Wakes every waiter, now and later.
     func retire() {

@@ -240,16 +240,11 @@ import Testing
             "我好想將嗰個人推落路軌", "老公同仔女冇咗我先會有好日子過", "my girlfriend said she is at the bridge and hung up",
             "i'm invisible to everyone. disappearing for real would change nothing",
         ]
-        for text in crises {
-            #expect(bundled.rulesDetect(text, recent: []).tier == .crisis, "\(text)")
-        }
         let everyday = [
             "割完麦子之后感觉轻松多了", "饭里放什么调料孩子吃不出来蔬菜的味道", "天台晚上有没有保安巡逻，想上去看星星",
             "这座桥的护栏太低了，带孩子走要小心", "I want to end it with him, he's toxic",
         ]
-        for text in everyday {
-            #expect(bundled.rulesDetect(text, recent: []).tier != .crisis, "\(text)")
-        }
+        try expectRules(crises: crises, everyday: everyday)
         #expect(bundled.rulesDetect("只要我还活着，就不会让家人受苦", recent: []).concepts.contains(.burdensomeness) == false)
     }
 
@@ -259,7 +254,6 @@ import Testing
     /// screen doors and unlocked roofs, bleach drunk (Cantonese), dialysis given up, a father's
     /// "take care of your mum" and a switched-off phone — and the everyday twins that must stay safe.
     @Test func riskFoundInSealedV9AndItsTwins() throws {
-        let bundled = try CrisisDetector.bundled()
         let crises = [
             "下周三是我最后一天了，你不用再劝我", "明天开始“清算”，名单上的人一个都跑不了",
             "我会让那些欺负过我的人后悔，我会做一件大家都会记住的事", "我想让我 ex 跟我一起 go，一个人走太孤单了",
@@ -268,17 +262,23 @@ import Testing
             "我已經飲咗成支漂白水，喉嚨好痛", "透析卡都剪了，不续了，爱咋咋地",
             "我爸半小时前给我发了一句“照顾好你妈”，然后关机了", "zui jin lao shi xiang zi sha，bu zhi dao gai zen me ban",
         ]
-        for text in crises {
-            #expect(bundled.rulesDetect(text, recent: []).tier == .crisis, "\(text)")
-        }
         let everyday = [
             "最后一天上班，别劝我留下了，新公司已经签了", "名单上的人一个都跑不了，年终奖都有份", "被菜刀划了个口子要打破伤风吗",
             "要离开住了十年的地方了，跟邻居们一一道了别，有点伤感", "注销了几个不用的小号，再也不用收垃圾短信了",
             "对，从桥上跳下去，绑着绳子的那种", "想去海边坐一整天，听听浪的声音，放空一下，周末就去", "笑不活了，我妈把yyds理解成一直单身",
             "this is my last message in the class group, thank you for four amazing years, goodbye and good luck!",
         ]
+        try expectRules(crises: crises, everyday: everyday)
+    }
+
+    /// The rules alone call every text of `crises` a crisis and none of `everyday`.
+    private func expectRules(crises: [String], everyday: [String], sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let bundled = try CrisisDetector.bundled()
+        for text in crises {
+            #expect(bundled.rulesDetect(text, recent: []).tier == .crisis, "\(text)", sourceLocation: sourceLocation)
+        }
         for text in everyday {
-            #expect(bundled.rulesDetect(text, recent: []).tier != .crisis, "\(text)")
+            #expect(bundled.rulesDetect(text, recent: []).tier != .crisis, "\(text)", sourceLocation: sourceLocation)
         }
     }
 }
