@@ -98,6 +98,7 @@ import FoundationNetworking
         #expect(status != 0)
         #expect(second.errors.joined().contains("another Heartline process"))
         first.signal(SIGTERM)
-        #expect(await first.waitForExit() == 0)
+        let firstStatus = await first.waitForExit()
+        #expect(firstStatus == 0, "first server: status \(String(describing: firstStatus)); stderr \(first.errors.suffix(3))")
     }
 }
