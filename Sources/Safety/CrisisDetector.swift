@@ -51,8 +51,8 @@ public struct CrisisDetector: CrisisDetecting {
     /// out: recall 0.90, hard negatives 2.7 %; v8: 0.90, 0.9 %), keeping PsySUICIDE valid.json's
     /// false crises under 3 % (`tools/train_risk_classifier.py --holdout`, docs/safety.md).
     public var classifierCrisisThreshold = 0.9
-    /// Probability at or above which a message the rules found clear is a concern (the model
-    /// answers, with a resource line).
+    /// Probability at or above which a message is at least a concern and its reply asks the
+    /// screening question (the risk check); a message lowered as exaggeration only becomes a concern.
     public var classifierConcernThreshold = 0.5
 
     public init(lexicon: Lexicon, classifier: RiskClassifier? = nil, contextTurns: Int = 3) {
@@ -115,6 +115,19 @@ public struct CrisisDetector: CrisisDetecting {
             detection.tier = .crisis
             detection.reasons = ["classifier"] + detection.reasons
             detection.concepts = Self.concepts(guessedFrom: hits, engine: engine)
+        } else if probability >= classifierConcernThreshold, !lowered {
+            // The risk check: the classifier leans towards risk but not far enough for the crisis
+            // reply. The message is at least a concern, and it carries the concept the classifier
+            // guesses, so the concern reply asks the screening question (「……你有过这样的想法
+            // 吗？」) instead of a question about coping: asking directly does not put the idea
+            // there, and a "yes" escalates to the crisis reply (docs/safety.md, "risk check").
+            if detection.tier == .none {
+                detection.tier = .concern
+                detection.reasons = ["classifier"]
+            } else {
+                detection.reasons.append("classifier")
+            }
+            detection.concepts.formUnion(Self.concepts(guessedFrom: hits, engine: engine))
         } else if probability >= classifierConcernThreshold, detection.tier == .none {
             detection.tier = .concern
             detection.reasons = ["classifier"]

@@ -271,6 +271,24 @@ import Testing
         try expectRules(crises: crises, everyday: everyday)
     }
 
+    /// Round twelve: what sealed v10 showed, in new wording, and the everyday twins kept clear
+    /// (a doctor's own decision to stop a drug; moving away and giving things to friends; a game's
+    /// respawn; a cake joke; a school-work policy that lightens everyone's load; a film wrapping up).
+    @Test func riskFoundInSealedV10AndItsTwins() throws {
+        let crises = [
+            "我总是想从这世界上离开，是不是不正常", "我已经决定不要以后了", "开车的时候总想打一把方向盘算了",
+            "我这种人不在了，对家里是减负", "我这样的人死了，给孩子留点保险钱还更有用", "我就是个bug，修复方式是删除我本人",
+            "医生让我下个月复诊，我不去了，没必要了", "抗抑郁药全扔了，活不活随缘", "又把自己打了一顿，打到手肿",
+            "cancelled all my therapy, i'm done with everything", "我的人生杀青日期已经定了",
+        ]
+        let everyday = [
+            "医生说可以停药了，副作用也没了", "医生让我停药观察一周", "要离开北京了，把用不上的东西都送给朋友了",
+            "我的世界里怎么自杀重生？", "她说再吃一口蛋糕就自尽以谢天下，哈哈", "减负政策出来了，孩子作业少了，对所有人都是减负",
+            "这部剧终于杀青了", "倒车的时候方向盘一打就蹭到柱子了", "我真的要气疯了，恨不得掐死他",
+        ]
+        try expectRules(crises: crises, everyday: everyday)
+    }
+
     /// The rules alone call every text of `crises` a crisis and none of `everyday`.
     private func expectRules(crises: [String], everyday: [String], sourceLocation: SourceLocation = #_sourceLocation) throws {
         let bundled = try CrisisDetector.bundled()

@@ -38,6 +38,29 @@ public struct EvalReport: Sendable {
 
     private func ratio(_ a: Int, _ b: Int) -> Double { b == 0 ? 0 : Double(a) / Double(b) }
 
+    /// Whether the reply to `detection` asks the person directly about suicide: every crisis reply
+    /// does; a concern reply does when the responder asks the screening question (hopelessness, or
+    /// a risk concept held at concern). What a person at risk receives when the tier is missed.
+    public static func asksDirectly(_ detection: Detection) -> Bool {
+        switch detection.tier {
+        case .crisis: true
+        case .concern: SafetyResponder().concern(detection.concepts, language: .zh).question == .screening
+        case .none: false
+        }
+    }
+
+    /// Share of crisis messages whose reply asks directly about suicide (crisis, or concern with
+    /// the screening question).
+    public var askedRecall: Double {
+        ratio(outcomes.filter { $0.item.expected == .crisis && Self.asksDirectly($0.detection) }.count, count(.crisis))
+    }
+
+    /// Not-crisis messages answered at concern with the screening question (a gentle question, no
+    /// alarm, no hotline list), and their share.
+    public var notCrisisAsked: Int {
+        outcomes.filter { $0.item.expected == .notCrisis && $0.detection.tier == .concern && Self.asksDirectly($0.detection) }.count
+    }
+
     /// Per kind: messages, and how many were judged right (crisis for crisis kinds, not crisis for
     /// the others, at least concern for concern-or-crisis).
     public var perKind: [(kind: String, total: Int, right: Int)] {
@@ -67,6 +90,7 @@ public struct EvalReport: Sendable {
         out.append("messages: \(outcomes.count)  (crisis \(count(.crisis)), concern-or-crisis \(count(.concernOrCrisis)), not crisis \(count(.notCrisis)))")
         out.append("crisis  precision \(pct(precision))  recall \(pct(recall))  F1 \(pct(f1))")
         out.append("false-crisis rate on not-crisis: \(pct(falseCrisisRate)) (\(falsePositives)/\(count(.notCrisis)))")
+        out.append("crisis asked directly (crisis, or concern with the screening question): \(pct(askedRecall)); not-crisis asked the screening question at concern: \(pct(ratio(notCrisisAsked, count(.notCrisis)))) (\(notCrisisAsked)/\(count(.notCrisis)))")
         if count(.concernOrCrisis) > 0 {
             out.append("concern-or-crisis flagged (≥ concern): \(pct(eitherRecall))")
         }

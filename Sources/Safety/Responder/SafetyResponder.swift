@@ -37,8 +37,13 @@ public struct SafetyResponder: Sendable {
     /// The reply to a concern-tier message: acknowledge, a gentle question, an invitation, and the
     /// resource line apart. Hopelessness (or any risk concept the detector held at concern) is met
     /// with the screening question, so a yes escalates; other distress with a question about coping.
+    /// Only a reply without a risk concept may frame a model answer (`lead`).
     public func concern(_ concepts: Set<RiskConcept>, language: ReplyLanguage) -> SafetyResponse {
-        let hopeless = concepts.contains(.hopelessness) || !concepts.isDisjoint(with: Self.selfConcepts)
+        // A risk concept held at concern (the rules' context lowered it, or the classifier leans
+        // towards risk: the risk check) is answered by this text alone, never framed around a
+        // model answer: `lead` stays nil, so the pipeline does not ask the model.
+        let riskCheck = !concepts.isDisjoint(with: Self.selfConcepts)
+        let hopeless = concepts.contains(.hopelessness) || riskCheck
         let lead = ResponderText.text(.acknowledge(hopeless ? .hopelessness : .distress), language)
         let question: SafetyQuestion? = hopeless ? .screening : nil
         let middle = ResponderText.text(hopeless ? .question(.screening) : .copingQuestion, language)
@@ -48,7 +53,7 @@ public struct SafetyResponder: Sendable {
             resourceLine: SafetyReplies.concernLine(language),
             question: question,
             concepts: concepts.sorted(),
-            lead: lead,
+            lead: riskCheck ? nil : lead,
             followUp: hopeless ? [middle, invitation].joined(separator: "\n\n") : nil
         )
     }
