@@ -63,6 +63,15 @@ import FoundationNetworking
         #expect(no["source"] as? String == "concern" && no["tier"] as? String == "concern")
         #expect((no["body"] as? String ?? "").hasPrefix("谢谢你告诉我"))
 
+        // The risk check: a message only the classifier finds risky (long sleeves again for a whole
+        // summer) is asked directly about suicide, never answered by the retrieval model, and a
+        // short yes escalates to the crisis reply.
+        let (_, check) = try await postJSON(url, #"{"user":"erin","text":"长袖又要穿一个夏天了","id":"e-1"}"#)
+        let checkBody = check["body"] as? String ?? ""
+        #expect(check["source"] as? String == "crisis" || (check["source"] as? String == "concern" && checkBody.contains("不想活下去的念头")), "\(check)")
+        let (_, confirmed) = try await postJSON(url, #"{"user":"erin","text":"嗯，有过","id":"e-2"}"#)
+        #expect(confirmed["tier"] as? String == "crisis" && (confirmed["body"] as? String ?? "").contains("12356"), "\(confirmed)")
+
         child.signal(SIGTERM)
         #expect(await child.waitForExit() == 0)
         #expect(!child.errors.joined().contains("不想活"))
