@@ -81,7 +81,7 @@ struct TelegramServerHarness: Sendable {
 
     /// Runs the application as `serve` does until it exits on its own (or `timeout` passes) and
     /// returns the error it stopped with.
-    func runUntilExit(settings: HeartlineSettings, timeout: Duration = .seconds(10)) async throws -> (any Error)? {
+    func runUntilExit(settings: HeartlineSettings, timeout: Duration = .seconds(60)) async throws -> (any Error)? {
         let httpClient = HTTPClient(eventLoopGroupProvider: .singleton)
         let logger = Self.quietLogger
         let hasher = HMACUserKeyHasher(key: Array("0123456789abcdef0123456789abcdef".utf8))

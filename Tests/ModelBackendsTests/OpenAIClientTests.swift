@@ -19,7 +19,7 @@ import Testing
         }
     }
 
-    func request(_ question: String = "最近总是失眠", budget: Duration = .seconds(5)) -> CompletionRequest {
+    func request(_ question: String = "最近总是失眠", budget: Duration = .seconds(60)) -> CompletionRequest {
         CompletionRequest(
             question: question, history: [], prompt: PromptFormat.standard.prompt(question: question),
             userHash: UserHash("abcdef0123456789"), language: .zh, deadline: .now + budget

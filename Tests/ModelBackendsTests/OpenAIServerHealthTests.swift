@@ -17,12 +17,12 @@ import Testing
     @Test func healthyServerListsItsModels() async throws {
         try await fake.application().test(.live) { http in
             let port = try #require(http.port)
-            let status = await client(port: port).probe()
+            let status = await client(port: port).probe(timeout: .seconds(30))
             #expect(status.isHealthy)
             #expect(status.health == .healthy(models: ["heartline"]))
             #expect(status.summary.hasPrefix("model server: http://127.0.0.1:\(port)/v1 · /v1/chat/completions · model heartline · healthy"))
             #expect(!status.summary.contains("sk-test-123"))
-            let wrongKey = await client(port: port, key: "sk-wrong").probe()
+            let wrongKey = await client(port: port, key: "sk-wrong").probe(timeout: .seconds(30))
             #expect(wrongKey.health == .unhealthy("GET /v1/models answered HTTP 401: check the API key"))
         }
         #expect(fake.requests.map(\.path) == ["/v1/models", "/v1/models"], "one request each, no retries")
