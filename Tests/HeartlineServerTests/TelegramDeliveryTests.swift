@@ -16,16 +16,7 @@ import TelegramBotAPIFake
         sleeps: SleepLog = SleepLog(), configure: @Sendable (inout HeartlineSettings) -> Void = { _ in },
         _ body: @Sendable (any TestClientProtocol, TelegramBotAPIFake, TelegramServerHarness.Context) async throws -> T
     ) async throws -> T {
-        let harness = TelegramServerHarness()
-        defer { harness.removeData() }
-        let fake = TelegramBotAPIFake()
-        return try await fake.run { baseURL in
-            var settings = TelegramServerHarness.settings(baseURL: baseURL, dataDirectory: harness.dataDirectory)
-            configure(&settings)
-            return try await harness.run(settings: settings, sleeps: sleeps) { client, context in
-                try await body(client, fake, context)
-            }
-        }
+        try await TelegramServerHarness.withServer(sleeps: sleeps, configure: configure, body)
     }
 
     @Test func floodWaitsServerErrorsAndSlowAnswersAreRidden() async throws {

@@ -56,6 +56,25 @@ struct TelegramServerHarness: Sendable {
     /// Builds the application over the data directory and runs `body` against it (`.live`: real
     /// sockets). The HTTP client and the stores are released before returning, so the same data
     /// directory can be opened again (a restart).
+    /// A fresh data directory and fake Bot API, and the server run against them with `configure`d
+    /// settings; `body` gets the test client, the fake and the context.
+    static func withServer<T: Sendable>(
+        model: (any CompletionModel)? = nil, sleeps: SleepLog = SleepLog(),
+        configure: @Sendable (inout HeartlineSettings) -> Void = { _ in },
+        _ body: @Sendable (any TestClientProtocol, TelegramBotAPIFake, Context) async throws -> T
+    ) async throws -> T {
+        let harness = TelegramServerHarness()
+        defer { harness.removeData() }
+        let fake = TelegramBotAPIFake()
+        return try await fake.run { baseURL in
+            var settings = settings(baseURL: baseURL, dataDirectory: harness.dataDirectory)
+            configure(&settings)
+            return try await harness.run(settings: settings, model: model, sleeps: sleeps) { client, context in
+                try await body(client, fake, context)
+            }
+        }
+    }
+
     func run<T: Sendable>(
         settings: HeartlineSettings,
         model: (any CompletionModel)? = nil,

@@ -16,16 +16,7 @@ import TelegramBotAPIFake
         model: (any CompletionModel)? = nil, configure: @Sendable (inout HeartlineSettings) -> Void = { _ in },
         _ body: @Sendable (any TestClientProtocol, TelegramBotAPIFake, TelegramServerHarness.Context) async throws -> T
     ) async throws -> T {
-        let harness = TelegramServerHarness()
-        defer { harness.removeData() }
-        let fake = TelegramBotAPIFake()
-        return try await fake.run { baseURL in
-            var settings = TelegramServerHarness.settings(baseURL: baseURL, dataDirectory: harness.dataDirectory)
-            configure(&settings)
-            return try await harness.run(settings: settings, model: model) { client, context in
-                try await body(client, fake, context)
-            }
-        }
+        try await TelegramServerHarness.withServer(model: model, configure: configure, body)
     }
 
     @Test func privateTextIsAnsweredThroughTheBotAPI() async throws {
