@@ -42,7 +42,7 @@ from scipy.sparse import csr_matrix
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FIXTURES = os.path.join(ROOT, "Tests/Fixtures/safety")
 SETS = ["generated.jsonl", "devset.jsonl", "blind-dev.jsonl", "probes.jsonl", "retired-sealed-v1.jsonl",
-        "retired-sealed-v2.jsonl", "retired-sealed-v3.jsonl", "retired-sealed-v4.jsonl", "retired-sealed-v5.jsonl", "retired-sealed-v6.jsonl", "retired-sealed-v7.jsonl", "retired-sealed-v8.jsonl", "retired-sealed-v9.jsonl", "retired-sealed-v10.jsonl", "written-a.jsonl", "written-b.jsonl", "written-c.jsonl", "written-d.jsonl", "written-e.jsonl", "written-f.jsonl", "written-g.jsonl", "written-h.jsonl", "written-i.jsonl", "written-j.jsonl", "written-k.jsonl", "written-l.jsonl", "written-m.jsonl", "written-n.jsonl", "written-o.jsonl", "written-q.jsonl", "written-r.jsonl", "written-s.jsonl"]
+        "retired-sealed-v2.jsonl", "retired-sealed-v3.jsonl", "retired-sealed-v4.jsonl", "retired-sealed-v5.jsonl", "retired-sealed-v6.jsonl", "retired-sealed-v7.jsonl", "retired-sealed-v8.jsonl", "retired-sealed-v9.jsonl", "retired-sealed-v10.jsonl", "retired-sealed-v11.jsonl", "written-a.jsonl", "written-b.jsonl", "written-c.jsonl", "written-d.jsonl", "written-e.jsonl", "written-f.jsonl", "written-g.jsonl", "written-h.jsonl", "written-i.jsonl", "written-j.jsonl", "written-k.jsonl", "written-l.jsonl", "written-m.jsonl", "written-n.jsonl", "written-o.jsonl", "written-q.jsonl", "written-r.jsonl", "written-s.jsonl"]
 CORPUS = "Sources/ModelBackends/Resources/starter-corpus.jsonl"
 LEXICON = os.path.join(ROOT, "Sources/Safety/Resources/lexicon")
 C = 1.0             # inverse L2 strength (--c to try another)

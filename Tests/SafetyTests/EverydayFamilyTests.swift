@@ -289,6 +289,22 @@ import Testing
         try expectRules(crises: crises, everyday: everyday)
     }
 
+    /// Round twelve, second study: what sealed v11 showed, in new wording. An attack verb turned on
+    /// oneself (掐死自己) is a wish to die, the same verb aimed at a teammate is anger; dying felt as
+    /// relief; treatment given up with 爱死不死; a Cantonese goodbye and a switched-off phone; living
+    /// as taking up space; an axe bought and the boss's home. Everyday twins stay clear.
+    @Test func riskFoundInSealedV11AndItsTwins() throws {
+        let crises = [
+            "the idea of dying feels like relief now", "不治了，爱死不死吧", "我弟在群里讲再见，跟住关咗机", "我活着就是占地方",
+            "我真想掐死自己", "买了一把斧头，明天去老板家里，让他后悔", "我准备让那个人吃刀子",
+        ]
+        let everyday = [
+            "我真想掐死那个不回消息的队友", "昨晚熬夜，今天直接睡死过去了", "课上学了自杀风险评估的量表",
+            "猫先托付给朋友暂时照顾，等我安顿好了再接", "我的行李太占地方了", "隔篱屋半夜唱K，真想打死佢",
+        ]
+        try expectRules(crises: crises, everyday: everyday)
+    }
+
     /// The rules alone call every text of `crises` a crisis and none of `everyday`.
     private func expectRules(crises: [String], everyday: [String], sourceLocation: SourceLocation = #_sourceLocation) throws {
         let bundled = try CrisisDetector.bundled()
