@@ -52,7 +52,9 @@ struct Ask: AsyncParsableCommand {
         // With model.stream, each checked sentence is shown on standard error as it passes; the
         // reply (which replaces them when a later sentence fails the check) is standard output.
         let drafts: ReplyDraftSink? = settings.pipeline.streamReplies && !json ? Self.draftPrinter() : nil
-        let reply = await pipeline.handle(message, userHash: dependencies.hasher.hash(message.userKey), drafts: drafts)
+        let reply = await dependencies.whileRunning {
+            await pipeline.handle(message, userHash: dependencies.hasher.hash(message.userKey), drafts: drafts)
+        }
         for line in await serverLines { Terminal.note(line) }
         await dependencies.close()
         if json {

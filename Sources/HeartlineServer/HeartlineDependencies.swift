@@ -41,6 +41,9 @@ public struct HeartlineDependencies: Sendable {
     public var waiters = ReplyWaiters()
     /// Releases resources when no service group runs them (one-shot commands such as `ask`).
     public var close: @Sendable () async -> Void
+    /// What a one-shot command must keep running while it works: the PostgreSQL store's pool
+    /// answers queries only while the store runs (`whileRunning`). Empty for the embedded store.
+    public var oneShotServices: [any Service] = []
 
     public init(
         hasher: any UserKeyHasher,
@@ -89,16 +92,23 @@ public struct HeartlineDependencies: Sendable {
         let feedback: any FeedbackStore
         var storeServices: [any Service] = []
         var workSource: (any WorkSource)?
+        var oneShotServices: [any Service] = []
         if isPostgres(settings.store) {
-            guard withInbox else { throw SettingsError(problems: ["store: this command works on the embedded store only; leave `store` unset for it"]) }
             let (postgresHasher, store) = try await postgres(settings: settings, readiness: readiness, metrics: metrics, waiters: waiters, logger: logger)
             hasher = postgresHasher
             sessions = store.sessions
-            inbox = store.inbox
             handoffs = store.handoffs
             feedback = store.feedback
-            workSource = store.workSource
-            storeServices = [store]
+            if withInbox {
+                inbox = store.inbox
+                workSource = store.workSource
+                storeServices = [store]
+            } else {
+                // A one-shot command shares the sessions and the hash key with the service, but
+                // records nothing in the shared inbox and claims no work.
+                inbox = NoInbox()
+                oneShotServices = [store]
+            }
         } else {
             let key: [UInt8]
             if let configured = settings.hashKey {
@@ -174,10 +184,27 @@ public struct HeartlineDependencies: Sendable {
             close: { try? await httpClient.shutdown() }
         )
         dependencies.workSource = workSource
+        dependencies.oneShotServices = oneShotServices
         dependencies.waiters = waiters
         dependencies.handoffs = handoffs
         dependencies.feedback = feedback
         return dependencies
+    }
+}
+
+extension HeartlineDependencies {
+    /// Runs `body` while `oneShotServices` run, then stops them: how a one-shot command (`ask`)
+    /// uses a store whose pool needs its service running.
+    public func whileRunning<T: Sendable>(_ body: () async -> T) async -> T {
+        guard !oneShotServices.isEmpty else { return await body() }
+        return await withTaskGroup(of: Void.self, returning: T.self) { group in
+            for service in oneShotServices {
+                group.addTask { try? await service.run() }
+            }
+            let result = await body()
+            group.cancelAll()
+            return result
+        }
     }
 }
 

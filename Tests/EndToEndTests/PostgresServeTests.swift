@@ -66,4 +66,30 @@ import FoundationNetworking
             #expect(!child.errors.joined().contains("睡不好"))
         }
     }
+
+    /// `heartline ask` on the PostgreSQL store: it shares the sessions (and the hash key) with the
+    /// service, so the safety question one call asked is answered by the next call, and it records
+    /// nothing in the shared inbox.
+    @Test func askUsesTheSharedSessions() async throws {
+        let server = try #require(try await PostgresTestServer.shared(), "the gate said PostgreSQL is available")
+        let database = PostgresTestServer.databaseName()
+        let url = try await server.createDatabase(database, options: "poll_ms=500")
+        func ask(_ text: String) async throws -> [String: Any] {
+            let directory = temporaryDirectory()
+            let child = try await ChildProcess(
+                Binaries.path("heartline"), ["ask", text, "--user", "pat", "--data-dir", directory, "--json"],
+                environment: ["HEARTLINE_STORE": url], directory: directory
+            )
+            #expect(await child.waitForExit() == 0, "stderr: \(child.errors.suffix(5))")
+            let line = try #require(child.output.first, "stderr: \(child.errors.suffix(5))")
+            return try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        }
+        let crisis = try await ask("我不想活了")
+        #expect(crisis["source"] as? String == "crisis")
+        // Another process, another data directory: only the database connects the two calls.
+        let answer = try await ask("嗯")
+        #expect(answer["tier"] as? String == "crisis" && (answer["reply"] as? String ?? "").contains("12356"), "\(answer)")
+        #expect(try await server.psql("SELECT count(*) FROM heartline_sessions", database: database) == "1")
+        #expect(try await server.psql("SELECT count(*) FROM heartline_inbox", database: database) == "0")
+    }
 }
